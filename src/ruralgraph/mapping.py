@@ -1,0 +1,195 @@
+"""Tabular sources (CSV) → records, by a declarative mapping in ``loaders/``: no code per source.
+
+A mapping names the files it reads, the nodes and relationships it declares once (in case-file
+form), and templates that turn each row into nodes and relationships. Adding a source is adding a
+file to ``loaders/``; see ``loaders/README.md``. The idea is FollowTheMoney's mappings.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import hashlib
+import io
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ruralgraph.cases import _field_path
+from ruralgraph.errors import Problem
+from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
+from ruralgraph.records import Records, Where
+from ruralgraph.resources import loaders_dir
+from ruralgraph.yamlfile import load_yaml, read_text
+
+_PLACEHOLDER = re.compile(r"\{(?P<column>[^{}|]+)(?:\|(?P<filter>[a-z_]+))?\}")
+
+FILTERS: dict[str, Callable[[str], str]] = {
+    "source_id": lambda value: "src-" + hashlib.sha1(value.encode("utf-8")).hexdigest()[:12],
+    "host": lambda value: urlsplit(value).hostname or value,
+    "strip": str.strip,
+}
+
+
+class NodeTemplate(BaseModel):
+    """A node made from each row: its case-file section and a template per field."""
+
+    model_config = ConfigDict(extra="forbid")
+    section: str
+    fields: dict[str, Any]
+
+
+class RelTemplate(BaseModel):
+    """A relationship made from each row, as templates per field."""
+
+    model_config = ConfigDict(extra="forbid")
+    fields: dict[str, Any]
+
+
+class Mapping(BaseModel):
+    """A declarative loader for one kind of tabular file."""
+
+    model_config = ConfigDict(extra="forbid")
+    description: str
+    files: list[str] = Field(description="File-name patterns this mapping reads, e.g. key_counties*.csv.")
+    declare: CaseFile = Field(default_factory=CaseFile, description="Nodes and relationships stated once.")
+    split: dict[str, str] = Field(default_factory=dict, description="column → separator: one record per value.")
+    nodes: list[NodeTemplate] = Field(default_factory=list)
+    relationships: list[RelTemplate] = Field(default_factory=list)
+
+    def matches(self, path: Path) -> bool:
+        """Whether this mapping reads the file."""
+        return any(fnmatch.fnmatch(path.name, pattern) for pattern in self.files)
+
+
+@dataclass(frozen=True)
+class LoadedMapping:
+    """A mapping with the file it was read from."""
+
+    path: Path
+    mapping: Mapping
+
+
+def read_mappings(directory: Path | None = None) -> tuple[list[LoadedMapping], list[Problem]]:
+    """Every mapping in ``loaders/`` (files ending in .yaml), or the problems with them."""
+    loaded: list[LoadedMapping] = []
+    problems: list[Problem] = []
+    for path in sorted((directory or loaders_dir()).glob("*.yaml")):
+        document, file_problems = load_yaml(path)
+        problems.extend(file_problems)
+        if document is None:
+            continue
+        try:
+            loaded.append(LoadedMapping(path, Mapping.model_validate(document)))
+        except ValidationError as error:
+            problems.extend(Problem(str(path), None, _field_path(tuple(e["loc"])), e["msg"]) for e in error.errors())
+    return loaded, problems
+
+
+def mapping_for(path: Path, mappings: list[LoadedMapping]) -> LoadedMapping | None:
+    """The mapping that reads this file, if any."""
+    return next((loaded for loaded in mappings if loaded.mapping.matches(path)), None)
+
+
+def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem]]:
+    """Read a CSV file through its mapping; on any problem the records are empty."""
+    mapping = loaded.mapping
+    text, problems = read_text(path)
+    if text is None:
+        return Records(), problems
+    name = str(path)
+    records = Records()
+    declared_where = Where(str(loaded.path), None)
+    records.nodes.extend((node, declared_where) for node in mapping.declare.nodes())
+    records.relationships.extend((rel, declared_where) for rel in mapping.declare.relationships)
+    reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
+    needed = _columns_used(mapping)
+    try:
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        return Records(), [Problem(name, 1, "", f"CSV: {error}")]
+    absent = sorted(needed - set(header))
+    if absent:
+        return Records(), [Problem(name, 1, ", ".join(absent), f"column(s) missing; the mapping "
+                                   f"{loaded.path.name} needs {', '.join(sorted(needed))}")]
+    row_count = 0
+    try:
+        for row in reader:
+            row_count += 1
+            line = reader.line_num
+            if None in row or any(value is None for value in row.values()):
+                problems.append(Problem(name, line, "", f"row has {len(row.get(None) or []) + len(header)} "
+                                        f"fields where the header has {len(header)}"))
+                continue
+            for values in _split_rows(row, mapping.split):
+                _apply_templates(values, mapping, Where(name, line), records, problems)
+    except csv.Error as error:
+        problems.append(Problem(name, reader.line_num, "", f"CSV: {error}"))
+    if row_count == 0 and not problems:
+        problems.append(Problem(name, None, "", "file has a header but no rows"))
+    return (Records(), problems) if problems else (records, [])
+
+
+def _columns_used(mapping: Mapping) -> set[str]:
+    templates = [t.fields for t in mapping.nodes] + [t.fields for t in mapping.relationships]
+    return {m.group("column") for fields in templates for value in fields.values() if isinstance(value, str)
+            for m in _PLACEHOLDER.finditer(value)}
+
+
+def _split_rows(row: dict[str, str], split: dict[str, str]) -> list[dict[str, str]]:
+    """One row per value of each split column ("a | b" → two rows)."""
+    rows = [row]
+    for column, separator in split.items():
+        rows = [{**r, column: part.strip()} for r in rows for part in r[column].split(separator) if part.strip()]
+    return rows
+
+
+def _apply_templates(row: dict[str, str], mapping: Mapping, where: Where, records: Records,
+                     problems: list[Problem]) -> None:
+    for template in mapping.nodes:
+        model = MODEL_BY_SECTION.get(template.section)
+        if model is None:
+            problems.append(Problem(where.file, where.line, template.section, "unknown section in the mapping"))
+            continue
+        fields = _fill(template.fields, row)
+        try:
+            records.nodes.append((model.model_validate(fields), where))
+        except ValidationError as error:
+            problems.extend(_row_problem(where, template.fields, e) for e in error.errors())
+    for rel_template in mapping.relationships:
+        fields = _fill(rel_template.fields, row)
+        try:
+            records.relationships.append((Relationship.model_validate(fields), where))
+        except ValidationError as error:
+            problems.extend(_row_problem(where, rel_template.fields, e) for e in error.errors())
+
+
+def _fill(fields: dict[str, Any], row: dict[str, str]) -> dict[str, Any]:
+    """Fill each template from the row; a field whose value comes out empty is left out."""
+    filled: dict[str, Any] = {}
+    for key, template in fields.items():
+        if not isinstance(template, str):
+            filled[key] = template
+            continue
+        value = _PLACEHOLDER.sub(lambda m: FILTERS.get(m.group("filter") or "strip", str.strip)(
+            row[m.group("column")].strip()) if row[m.group("column")].strip() else "", template)
+        if value.strip():
+            filled[key] = value
+    return filled
+
+
+def _row_problem(where: Where, fields: dict[str, Any], detail: dict[str, Any]) -> Problem:
+    """Name the CSV column behind a field that failed, so the researcher knows what to fix."""
+    field = str(detail["loc"][0]) if detail["loc"] else ""
+    template = fields.get(field, "")
+    columns = [m.group("column") for m in _PLACEHOLDER.finditer(template)] if isinstance(template, str) else []
+    named = f"{', '.join(columns)} (→ {field})" if columns else field
+    message = detail["msg"].removeprefix("Value error, ")
+    if "input" in detail and detail["type"] != "missing":
+        message = f"{message} (got {detail['input']!r})"
+    return Problem(where.file, where.line, named, message)

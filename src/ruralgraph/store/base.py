@@ -1,0 +1,198 @@
+"""The one interface every engine implements, and how a store is chosen from the settings.
+
+A store runs parameterised Cypher and writes a ``GraphBatch`` all-or-nothing. Everything else —
+loading, questions, networks, maps — is built on these two operations, so it runs unchanged on
+every engine.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+from ruralgraph.batch import GraphBatch, NodeRow, RelGroup, RelRow
+from ruralgraph.errors import QueryError
+from ruralgraph.model import LABELS, REL_TYPES
+
+DEFAULT_DB = "ruralgraph.kgl"
+Row = dict[str, Any]
+Progress = Callable[[int], None]  # called with how many more records were written
+
+
+@dataclass(frozen=True)
+class StoreSettings:
+    """Where the graph lives: an embedded file (the default) or a Neo4j server."""
+
+    db: Path | None = None
+    neo4j_uri: str | None = None
+    neo4j_user: str | None = None
+    neo4j_password: str | None = field(default=None, repr=False)
+    neo4j_database: str | None = None
+
+    @classmethod
+    def resolve(cls, db: Path | str | None = None, neo4j: str | None = None) -> StoreSettings:
+        """Choose the store: ``--neo4j``, then ``--db``, then $RURALGRAPH_DB, then $NEO4J_URI, then ./ruralgraph.kgl."""
+        env = os.environ
+        credentials = {
+            "neo4j_user": env.get("NEO4J_USERNAME") or env.get("NEO4J_USER"),
+            "neo4j_password": env.get("NEO4J_PASSWORD"),
+            "neo4j_database": env.get("NEO4J_DATABASE"),
+        }
+        if neo4j:
+            return cls(neo4j_uri=neo4j, **credentials)
+        if db is not None:
+            return cls(db=Path(db))
+        if env.get("RURALGRAPH_DB"):
+            return cls(db=Path(env["RURALGRAPH_DB"]))
+        if env.get("NEO4J_URI"):
+            return cls(neo4j_uri=env["NEO4J_URI"], **credentials)
+        return cls(db=Path(DEFAULT_DB))
+
+    @property
+    def engine(self) -> str:
+        """``neo4j`` or ``kglite``."""
+        return "neo4j" if self.neo4j_uri else "kglite"
+
+    def describe(self) -> str:
+        """Where the store is, safe to print: a URI never shows a password."""
+        if self.neo4j_uri:
+            return f"neo4j {redact_uri(self.neo4j_uri)}"
+        return f"kglite {self.db}"
+
+
+def redact_uri(uri: str) -> str:
+    """The URI without any password in it (``bolt://user:pw@host`` → ``bolt://user@host``)."""
+    try:
+        parts = urlsplit(uri)
+    except ValueError:
+        return "<unparseable URI>"
+    if parts.password is None:
+        return uri
+    host = parts.hostname or ""
+    netloc = f"{parts.username}@{host}" if parts.username else host
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def open_store(settings: StoreSettings, *, writable: bool = False) -> Store:
+    """Open the store the settings name; read-only unless ``writable``."""
+    if settings.neo4j_uri:
+        from ruralgraph.store.neo4j import Neo4jStore
+
+        return Neo4jStore(settings, writable=writable)
+    from ruralgraph.store.kglite import KgliteStore
+
+    return KgliteStore(settings.db or Path(DEFAULT_DB), writable=writable)
+
+
+def merge_nodes_statement(label: str) -> str:
+    """The batched, labelled MERGE of nodes on their constrained id."""
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r}")
+    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
+
+
+def merge_relationships_statement(group: RelGroup) -> str:
+    """The batched MERGE of relationships between labelled endpoints; one per (from, type, to, source)."""
+    rel_type, from_label, to_label = group
+    if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
+        raise ValueError(f"unknown relationship group {group!r}")
+    return (
+        f"UNWIND $rows AS row MATCH (a:{from_label} {{id: row.from}}) MATCH (b:{to_label} {{id: row.to}}) "
+        f"MERGE (a)-[r:{rel_type} {{source: row.source}}]->(b) SET r = row.props"
+    )
+
+
+def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of at most ``size`` rows."""
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def batch_statements(batch: GraphBatch, size: int) -> Iterator[tuple[str, list[NodeRow] | list[RelRow]]]:
+    """Every (statement, rows) pair that writes the batch: all nodes first, then relationships."""
+    for label, node_rows in batch.nodes.items():
+        statement = merge_nodes_statement(label)
+        for chunk in chunks(node_rows, size):
+            yield statement, list(chunk)
+    for group, rel_rows in batch.relationships.items():
+        statement = merge_relationships_statement(group)
+        for chunk in chunks(rel_rows, size):
+            yield statement, list(chunk)
+
+
+class Store(ABC):
+    """A property graph that answers parameterised Cypher and takes atomic batch writes."""
+
+    engine: ClassVar[str]
+
+    @abstractmethod
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+    ) -> list[Row]:
+        """Run one Cypher statement; rows come back as plain Python values (see ``plain_value``).
+
+        Without ``write`` the engine itself refuses any write. Past ``row_limit`` rows or
+        ``timeout_ms`` milliseconds, a ``QueryError`` says so.
+        """
+
+    @abstractmethod
+    def write(self, batch: GraphBatch, progress: Progress | None = None) -> None:
+        """Write the whole batch or nothing (MERGE on ids, so writing it twice changes nothing)."""
+
+    @abstractmethod
+    def apply_schema(self, statements: Iterable[str]) -> None:
+        """Create constraints and indexes (``IF NOT EXISTS`` statements from ``schema/``)."""
+
+    @abstractmethod
+    def clear(self) -> None:
+        """Delete every node and relationship (tests and ``load --replace`` use it)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the store (its file lease or its server connection)."""
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """The label of each of ``ids`` that exists in the store."""
+        wanted = sorted(set(ids))
+        found: dict[str, str] = {}
+        if not wanted:
+            return found
+        for label in LABELS:  # per label, so each look-up uses that label's id index
+            rows = self.run(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id", {"ids": wanted})
+            found.update((row["id"], label) for row in rows)
+        return found
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Node counts per label and relationship counts per type."""
+        nodes = self.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count")
+        rels = self.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count")
+        return {
+            "nodes": {row["label"]: row["count"] for row in sorted(nodes, key=lambda r: r["label"])},
+            "relationships": {row["type"]: row["count"] for row in sorted(rels, key=lambda r: r["type"])},
+        }
+
+
+def check_row_limit(rows: list[Row], row_limit: int | None) -> list[Row]:
+    """Refuse, rather than silently cut, a result longer than the limit."""
+    if row_limit is not None and len(rows) > row_limit:
+        raise QueryError(f"the query returned more than {row_limit} rows (the row limit); narrow it or raise --limit")
+    return rows

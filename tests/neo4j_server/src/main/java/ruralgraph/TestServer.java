@@ -1,0 +1,39 @@
+package ruralgraph;
+
+import java.nio.file.Path;
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.io.ByteUnit;
+
+/**
+ * Runs Neo4j Community embedded, serving Bolt on 127.0.0.1:PORT with auth and TLS off.
+ * Usage: TestServer PORT DATA_DIR. Prints "READY bolt://127.0.0.1:PORT" once it listens and stops
+ * when its standard input closes (so a test process that dies never leaves a server behind).
+ */
+public final class TestServer {
+  public static void main(String[] args) throws Exception {
+    int port = Integer.parseInt(args[0]);
+    Path home = Path.of(args[1]);
+    DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+        .setConfig(BoltConnector.enabled, true)
+        .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+        .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
+        .setConfig(HttpConnector.enabled, false)
+        .setConfig(GraphDatabaseSettings.auth_enabled, false)
+        .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
+        .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.mebiBytes(256))
+        .build();
+    Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown));
+    System.out.println("READY bolt://127.0.0.1:" + port);
+    System.out.flush();
+    while (System.in.read() != -1) {
+      // wait for the parent to close our stdin
+    }
+    service.shutdown();
+    System.exit(0);
+  }
+}
