@@ -165,17 +165,15 @@ def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
          progress: Progress | None = None, replace: bool = False) -> LoadReport:
     """Validate every input, then write them all in one atomic write; return what the store holds.
 
-    With ``replace``, the store is emptied first in the same all-or-nothing spirit: a load that
-    fails validation leaves even a ``replace`` store untouched.
+    With ``replace``, what the store held before is deleted in the same transaction, so a load
+    that fails leaves even a ``replace`` store untouched.
     """
     paths = list(paths)
     settings = settings or StoreSettings.resolve()
     with open_store(settings, writable=True) as store:
         files, batch = prepare(paths, None if replace else store)
         store.apply_schema(read_constraint_statements())
-        if replace:
-            store.clear()
-        store.write(batch, progress=progress)
+        store.write(batch, progress=progress, replace=replace)
         counts = store.counts()
     return LoadReport(files=[str(f) for f in files], nodes=batch.node_count, relationships=batch.relationship_count,
                       store=settings.describe(), counts=counts)

@@ -48,9 +48,9 @@ def constraint_statements() -> list[str]:
     statements = []
     for label in LABELS:
         lower = label.lower()
-        statements.append(f"CREATE CONSTRAINT {lower}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE")
+        statements.append(f"CREATE CONSTRAINT {lower}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE")
         for prop in INDEXED_PROPERTIES:
-            statements.append(f"CREATE INDEX {lower}_{prop} IF NOT EXISTS FOR (n:{label}) ON (n.{prop})")
+            statements.append(f"CREATE INDEX {lower}_{prop} IF NOT EXISTS FOR (n:`{label}`) ON (n.{prop})")
     return statements
 
 

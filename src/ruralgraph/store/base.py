@@ -95,7 +95,7 @@ def merge_nodes_statement(label: str) -> str:
     """The batched, labelled MERGE of nodes on their constrained id."""
     if label not in LABELS:
         raise ValueError(f"unknown label {label!r}")
-    return f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) SET n = row.props"
+    return f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row.props"
 
 
 def merge_relationships_statement(group: RelGroup) -> str:
@@ -104,8 +104,8 @@ def merge_relationships_statement(group: RelGroup) -> str:
     if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
         raise ValueError(f"unknown relationship group {group!r}")
     return (
-        f"UNWIND $rows AS row MATCH (a:{from_label} {{id: row.from}}) MATCH (b:{to_label} {{id: row.to}}) "
-        f"MERGE (a)-[r:{rel_type} {{source: row.source}}]->(b) SET r = row.props"
+        f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
+        f"MERGE (a)-[r:`{rel_type}` {{source: row.source}}]->(b) SET r = row.props"
     )
 
 
@@ -149,8 +149,11 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def write(self, batch: GraphBatch, progress: Progress | None = None) -> None:
-        """Write the whole batch or nothing (MERGE on ids, so writing it twice changes nothing)."""
+    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
+        """Write the whole batch or nothing (MERGE on ids, so writing it twice changes nothing).
+
+        With ``replace``, everything else is deleted in the same transaction.
+        """
 
     @abstractmethod
     def apply_schema(self, statements: Iterable[str]) -> None:
@@ -177,7 +180,7 @@ class Store(ABC):
         if not wanted:
             return found
         for label in LABELS:  # per label, so each look-up uses that label's id index
-            rows = self.run(f"MATCH (n:{label}) WHERE n.id IN $ids RETURN n.id AS id", {"ids": wanted})
+            rows = self.run(f"MATCH (n:`{label}`) WHERE n.id IN $ids RETURN n.id AS id", {"ids": wanted})
             found.update((row["id"], label) for row in rows)
         return found
 

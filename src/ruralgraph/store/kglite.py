@@ -83,13 +83,15 @@ class KgliteStore(Store):
             self._graph.save()
         return check_row_limit([plain_value(row) for row in result.to_list()], row_limit)
 
-    def write(self, batch: GraphBatch, progress: Progress | None = None) -> None:
+    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
         """One transaction for the whole batch, then an atomic save."""
         if not self.writable:
             raise QueryError("this store was opened read-only")
         self._graph.read_only(False)
         transaction = self._graph.begin()
         try:
+            if replace:
+                transaction.cypher("MATCH (n) DETACH DELETE n")
             for statement, rows in batch_statements(batch, WRITE_BATCH_ROWS):
                 transaction.cypher(statement, params={"rows": rows})
                 if progress:

@@ -1,0 +1,203 @@
+"""The ``ruralgraph`` command: a thin typer layer over the Python API, with no logic of its own.
+
+Exit codes: 0 success; 1 unexpected failure; 2 invalid input (nothing written); 3 a name that is
+unknown or ambiguous; 4 the store cannot be opened or reached; 5 a refused or failed query.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from ruralgraph import api, schema
+from ruralgraph.errors import RuralgraphError
+from ruralgraph.ingest import LoadReport
+from ruralgraph.output import Format, render
+from ruralgraph.resources import data_dir
+from ruralgraph.store.base import StoreSettings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
+                  help="ruralgraph: who partners with whom in China's rural revitalisation, with evidence.")
+stdout = Console(soft_wrap=True)
+stderr = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[Path | None, typer.Option("--db", help="Embedded store file [env: RURALGRAPH_DB; "
+                                                "default ./ruralgraph.kgl].", show_default=False)]
+Neo4jOption = Annotated[str | None, typer.Option("--neo4j", help="Neo4j bolt URI [env: NEO4J_URI]; the "
+                                                  "credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
+                                                  show_default=False)]
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Print ruralgraph's own errors as one clear message and exit with their code (no traceback)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except RuralgraphError as error:
+            stderr.print(f"error: {error}", markup=False, highlight=False)
+            raise typer.Exit(error.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings(db: Path | None, neo4j: str | None) -> StoreSettings:
+    return StoreSettings.resolve(db=db, neo4j=neo4j)
+
+
+def _format(value: str) -> Format:
+    if value not in ("table", "json", "csv"):
+        raise typer.BadParameter(f"unknown format {value!r}; use table, json or csv", param_hint="--format")
+    return value  # type: ignore[return-value]
+
+
+def print_rows(rows: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
+    """Print rows in the chosen format to standard output."""
+    rendered = render(rows, _format(fmt), title)
+    if isinstance(rendered, str):
+        sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
+    else:
+        stdout.print(rendered)
+
+
+def parse_params(pairs: list[str]) -> dict[str, Any]:
+    """``name=value`` pairs; a value that reads as JSON (a number, list, true) is taken as such."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise typer.BadParameter(f"{pair!r} is not name=value", param_hint="-p")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        params[name.strip()] = value
+    return params
+
+
+def _progress_bar() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
+    """A progress bar on an interactive terminal (silent in pipes and tests)."""
+    if not sys.stderr.isatty():
+        return None, lambda: None
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    bar = Progress(TextColumn("writing"), BarColumn(), TextColumn("{task.completed} records"), console=stderr,
+                   transient=True)
+    task = bar.add_task("load", total=None)
+    bar.start()
+    return (lambda n: bar.advance(task, n)), bar.stop
+
+
+def _print_report(report: LoadReport, fmt: str, verb: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(json.dumps(report.__dict__, ensure_ascii=False, indent=2) + "\n")
+        return
+    where = f" into {report.store}" if report.store else ""
+    stderr.print(f"{verb} {len(report.files)} file(s): {report.nodes} nodes, {report.relationships} "
+                 f"relationships{where}", markup=False, highlight=False)
+    if report.counts:
+        rows = [{"kind": "node", "name": k, "count": v} for k, v in report.counts["nodes"].items()]
+        rows += [{"kind": "relationship", "name": k, "count": v} for k, v in report.counts["relationships"].items()]
+        print_rows(rows, fmt)
+
+
+@app.command()
+@reports_errors
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")],
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    replace: Annotated[bool, typer.Option(help="Delete what the store holds first (same transaction).")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """Validate PATHS and load them into the store, all or nothing."""
+    advance, stop = _progress_bar()
+    try:
+        report = api.load(paths, _settings(db, neo4j), replace=replace, progress=advance)
+    finally:
+        stop()
+    _print_report(report, fmt, "loaded")
+
+
+@app.command()
+@reports_errors
+def validate(
+    paths: Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")],
+    fmt: FormatOption = "table",
+) -> None:
+    """Check PATHS without writing anything; exit 2 with every problem listed if they are invalid."""
+    _print_report(api.validate(paths), fmt, "valid:")
+
+
+@app.command()
+@reports_errors
+def cypher(
+    query: Annotated[str, typer.Argument(help="A Cypher statement; pass values with -p, never inline.")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value (JSON values allowed).")] = [],  # noqa: B006
+    write: Annotated[bool, typer.Option(help="Allow the statement to write.")] = False,
+    timeout: Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")] = None,
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Run a Cypher statement (read-only unless --write)."""
+    with api.Graph(_settings(db, neo4j), writable=write) as graph:
+        rows = graph.cypher(query, parse_params(param), write=write, timeout_ms=timeout, row_limit=limit)
+    print_rows(rows, fmt)
+
+
+@app.command()
+@reports_errors
+def stats(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table") -> None:
+    """Count nodes per label and relationships per type."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        counts = graph.stats()
+    rows = [{"kind": "node", "name": k, "count": v} for k, v in counts["nodes"].items()]
+    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts["relationships"].items()]
+    print_rows(rows, fmt, title=graph.settings.describe())
+
+
+@app.command("schema")
+@reports_errors
+def schema_command(
+    check: Annotated[bool, typer.Option(help="Only check that schema/ is up to date (exit 1 if stale).")] = False,
+) -> None:
+    """Generate schema/ (case-file JSON Schema, vocabulary, Cypher constraints) from the model."""
+    if check:
+        stale = schema.stale_schema_files()
+        if stale:
+            stderr.print(f"stale: {', '.join(stale)}; run `ruralgraph schema`", markup=False)
+            raise typer.Exit(1)
+        stderr.print("schema/ is up to date")
+        return
+    for path in schema.write_schema():
+        stderr.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def demo(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table") -> None:
+    """Load the bundled dataset (replacing what the store held) and print what is in it."""
+    report = api.load([data_dir()], _settings(db, neo4j), replace=True)
+    _print_report(report, fmt, "loaded the bundled dataset:")
+
+
+def main() -> None:
+    """Entry point of the ``ruralgraph`` script."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

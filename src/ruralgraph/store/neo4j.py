@@ -1,0 +1,155 @@
+"""The Neo4j 5 store, through the official driver over Bolt.
+
+A load is ONE explicit transaction: every batched ``UNWIND … MERGE`` runs inside it and it commits
+only when all batches succeeded, so a failure (bad batch, lost connection, server stopped) leaves
+the database as it was. Reads run in READ access mode, where Neo4j itself refuses writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase
+from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
+
+from ruralgraph.batch import GraphBatch
+from ruralgraph.errors import QueryError, StoreError
+from ruralgraph.store.base import Progress, Row, Store, StoreSettings, batch_statements, check_row_limit, redact_uri
+
+WRITE_BATCH_ROWS = 2000
+CONNECT_TIMEOUT_S = 5.0
+
+
+class Neo4jStore(Store):
+    """A graph in a Neo4j 5 database."""
+
+    engine = "neo4j"
+
+    def __init__(self, settings: StoreSettings, *, writable: bool) -> None:
+        assert settings.neo4j_uri is not None
+        self.uri = redact_uri(settings.neo4j_uri)
+        self.writable = writable
+        self._database = settings.neo4j_database or None
+        auth = None
+        if settings.neo4j_user or settings.neo4j_password:
+            auth = (settings.neo4j_user or "neo4j", settings.neo4j_password or "")
+        try:
+            self._driver = GraphDatabase.driver(settings.neo4j_uri, auth=auth, connection_timeout=CONNECT_TIMEOUT_S,
+                                                connection_acquisition_timeout=CONNECT_TIMEOUT_S * 2)
+            self._driver.verify_connectivity()
+        except AuthError as error:
+            self._close_quietly()
+            user = settings.neo4j_user or "neo4j"
+            raise StoreError(f"Neo4j at {self.uri} refused the credentials of user {user!r}; "
+                             "check NEO4J_USERNAME and NEO4J_PASSWORD") from error
+        except (ServiceUnavailable, OSError) as error:
+            self._close_quietly()
+            raise StoreError(f"cannot reach Neo4j at {self.uri}: is the server running? "
+                             "(docker compose up -d starts one)") from error
+        except (ConfigurationError, ValueError, DriverError) as error:
+            self._close_quietly()
+            raise StoreError(f"cannot use the Neo4j URI {self.uri}: {type(error).__name__}") from error
+
+    def _close_quietly(self) -> None:
+        driver = getattr(self, "_driver", None)
+        if driver is not None:
+            driver.close()
+
+    def _session(self, write: bool) -> neo4j.Session:
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        return self._driver.session(database=self._database, default_access_mode=mode)
+
+    def run(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+    ) -> list[Row]:
+        """Run one statement in its own transaction; READ access mode unless ``write``."""
+        if write and not self.writable:
+            raise QueryError("this store was opened read-only")
+        timeout = None if timeout_ms is None else timeout_ms / 1000
+
+        @neo4j.unit_of_work(timeout=timeout)
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            rows: list[Row] = []
+            for record in tx.run(query, dict(params or {})):
+                rows.append({key: plain_value(value) for key, value in record.items()})
+                if row_limit is not None and len(rows) > row_limit:
+                    break
+            return rows
+
+        try:
+            with self._session(write) as session:
+                rows = session.execute_write(work) if write else session.execute_read(work)
+        except ClientError as error:
+            raise _query_error(error, timeout_ms) from error
+        except Neo4jError as error:
+            raise QueryError(f"neo4j: {error.message}") from error
+        except (ServiceUnavailable, DriverError) as error:
+            raise StoreError(f"lost the connection to Neo4j at {self.uri}") from error
+        return check_row_limit(rows, row_limit)
+
+    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
+        """Every batch inside one transaction, committed only when all succeeded."""
+        if not self.writable:
+            raise QueryError("this store was opened read-only")
+        try:
+            with self._session(write=True) as session, session.begin_transaction() as tx:
+                if replace:
+                    tx.run("MATCH (n) DETACH DELETE n").consume()
+                for statement, rows in batch_statements(batch, WRITE_BATCH_ROWS):
+                    tx.run(statement, rows=rows).consume()
+                    if progress:
+                        progress(len(rows))
+                tx.commit()
+        except (ServiceUnavailable, DriverError) as error:
+            raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error
+        except Neo4jError as error:
+            raise StoreError(f"Neo4j refused the load ({error.code}); nothing was written") from error
+
+    def apply_schema(self, statements: Iterable[str]) -> None:
+        """Create constraints and indexes; each statement says IF NOT EXISTS."""
+        with self._session(write=True) as session:
+            for statement in statements:
+                session.run(statement).consume()
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+        self.run("MATCH (n) DETACH DELETE n", write=True)
+
+    def close(self) -> None:
+        """Close the driver and its connections."""
+        self._driver.close()
+
+
+def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:
+    code = error.code or ""
+    if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
+        return QueryError("the query writes to the graph; pass --write (write=True) to allow it")
+    if "TransactionTimedOut" in code or "Timeout" in code:
+        return QueryError(f"the query took longer than {timeout_ms} ms (the timeout)")
+    return QueryError(f"neo4j: {error.message}")
+
+
+def plain_value(value: Any) -> Any:
+    """Driver values → the engine-neutral shapes of ``Store.run`` (see the kglite store)."""
+    if isinstance(value, neo4j.graph.Node):
+        return {"labels": sorted(value.labels), **{k: plain_value(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Relationship):
+        return {"type": value.type, **{k: plain_value(v) for k, v in value.items()}}
+    if isinstance(value, neo4j.graph.Path):
+        return {"nodes": [plain_value(n) for n in value.nodes],
+                "relationships": [plain_value(r) for r in value.relationships]}
+    if isinstance(value, dict):
+        return {key: plain_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain_value(item) for item in value]
+    if hasattr(value, "iso_format"):  # neo4j.time Date/DateTime/Duration
+        return value.iso_format()
+    return value
