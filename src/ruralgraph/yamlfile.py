@@ -75,6 +75,8 @@ def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Lin
 
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+# Dates stay text here so that pydantic validates them and names the field of an impossible one.
+_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def read_text(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[str | None, list[Problem]]:
@@ -148,6 +150,8 @@ def load_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(name, line, "", f"YAML syntax: {what}")]
     except yaml.YAMLError as error:
         return None, [Problem(name, None, "", f"YAML: {error}")]
+    except (ValueError, TypeError) as error:  # a scalar the safe constructors cannot build
+        return None, [Problem(name, None, "", f"YAML value: {error}")]
     except RecursionError:
         return None, [Problem(name, None, "", f"nesting deeper than {MAX_DEPTH} levels")]
 

@@ -44,14 +44,31 @@ class StoreSettings:
             "neo4j_database": env.get("NEO4J_DATABASE"),
         }
         if neo4j:
-            return cls(neo4j_uri=neo4j, **credentials)
+            return cls.with_uri_credentials(neo4j, **credentials)
         if db is not None:
             return cls(db=Path(db))
         if env.get("RURALGRAPH_DB"):
             return cls(db=Path(env["RURALGRAPH_DB"]))
         if env.get("NEO4J_URI"):
-            return cls(neo4j_uri=env["NEO4J_URI"], **credentials)
+            return cls.with_uri_credentials(env["NEO4J_URI"], **credentials)
         return cls(db=Path(DEFAULT_DB))
+
+    @classmethod
+    def with_uri_credentials(cls, uri: str, **credentials: str | None) -> StoreSettings:
+        """Settings for a Neo4j URI; a ``user:password@`` in the URI is taken out and used as credentials."""
+        try:
+            parts = urlsplit(uri)
+            user, password = parts.username, parts.password
+        except ValueError:
+            return cls(neo4j_uri=uri, **credentials)  # type: ignore[arg-type]
+        if user is None and password is None:
+            return cls(neo4j_uri=uri, **credentials)  # type: ignore[arg-type]
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        merged = {**credentials, "neo4j_user": user or credentials.get("neo4j_user"),
+                  "neo4j_password": password if password is not None else credentials.get("neo4j_password")}
+        return cls(neo4j_uri=clean, **merged)  # type: ignore[arg-type]
 
     @property
     def engine(self) -> str:

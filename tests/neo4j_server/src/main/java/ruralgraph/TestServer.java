@@ -11,19 +11,21 @@ import org.neo4j.io.ByteUnit;
 
 /**
  * Runs Neo4j Community embedded, serving Bolt on 127.0.0.1:PORT with auth and TLS off.
- * Usage: TestServer PORT DATA_DIR. Prints "READY bolt://127.0.0.1:PORT" once it listens and stops
+ * Usage: TestServer PORT DATA_DIR [auth]. With "auth", authentication is on (user neo4j, password neo4j).
+ * Prints "READY bolt://127.0.0.1:PORT" once it listens and stops
  * when its standard input closes (so a test process that dies never leaves a server behind).
  */
 public final class TestServer {
   public static void main(String[] args) throws Exception {
     int port = Integer.parseInt(args[0]);
     Path home = Path.of(args[1]);
+    boolean auth = args.length > 2 && args[2].equals("auth");
     DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
         .setConfig(BoltConnector.enabled, true)
         .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
         .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
         .setConfig(HttpConnector.enabled, false)
-        .setConfig(GraphDatabaseSettings.auth_enabled, false)
+        .setConfig(GraphDatabaseSettings.auth_enabled, auth)
         .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
         .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.mebiBytes(256))
         .build();

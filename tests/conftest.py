@@ -1,0 +1,198 @@
+"""Shared fixtures: stores of both engines, a real Neo4j 5 server, the bundled dataset.
+
+The Neo4j server is the real thing: Neo4j Community 5.26 embedded in a small Java launcher
+(tests/neo4j_server/), started once per test session on a free port. Set NEO4J_URI to use another
+server (e.g. `docker compose up`). Under CI=true a server that cannot start fails the run;
+elsewhere, without Java, the Neo4j tests skip with one line saying why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from ruralgraph.cli import app
+from ruralgraph.ingest import load
+from ruralgraph.resources import data_dir
+from ruralgraph.store import Store, StoreSettings, open_store
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVER_DIR = ROOT / "tests" / "neo4j_server"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ENGINES = ["kglite", "neo4j"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Neo4jServer:
+    """The test server process; it stops when its standard input closes."""
+
+    def __init__(self, auth: bool = False) -> None:
+        self.auth = auth
+        self.home = Path(tempfile.mkdtemp(prefix="ruralgraph-neo4j-"))
+        self.port = _free_port()
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[str] | None = None
+        self.log: list[str] = []
+
+    def start(self, timeout_s: float = 180) -> None:
+        subprocess.run(["bash", str(SERVER_DIR / "build.sh")], check=True, capture_output=True, text=True)
+        java = [
+            "java", "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "-Dio.netty.tryReflectionSetAccessible=true",
+            "-cp", f"{SERVER_DIR / 'target' / 'classes'}:{SERVER_DIR / 'target' / 'lib' / '*'}",
+            "ruralgraph.TestServer", str(self.port), str(self.home), *(["auth"] if self.auth else []),
+        ]
+        self.process = subprocess.Popen(java, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        ready = threading.Event()
+
+        def read_output() -> None:
+            assert self.process is not None and self.process.stdout is not None
+            for line in self.process.stdout:
+                self.log.append(line)
+                if line.startswith("READY"):
+                    ready.set()
+
+        threading.Thread(target=read_output, daemon=True).start()
+        # Wait on the server's own "READY" line (an event, not a sleep), then prove it answers.
+        if not ready.wait(timeout_s) or self.process.poll() is not None:
+            self.stop()
+            raise RuntimeError("the Neo4j test server did not start:\n" + "".join(self.log[-40:]))
+        credentials = {"neo4j_user": "neo4j", "neo4j_password": "neo4j"} if self.auth else {}
+        if not self.auth:  # with auth on, the default password must be changed before queries run
+            with open_store(StoreSettings(neo4j_uri=self.uri, **credentials)) as store:
+                assert store.run("RETURN 1 AS one") == [{"one": 1}]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            assert self.process.stdin is not None
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+def _neo4j_unavailable_reason() -> str | None:
+    if os.environ.get("NEO4J_URI"):
+        return None
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    return f"Neo4j tests skipped: {' and '.join(missing)} not installed" if missing else None
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri() -> Iterator[str]:
+    """A running Neo4j 5: $NEO4J_URI, or the test server started for this session."""
+    if os.environ.get("NEO4J_URI"):
+        yield os.environ["NEO4J_URI"]
+        return
+    reason = _neo4j_unavailable_reason()
+    if reason:
+        if IN_CI:
+            pytest.fail(reason.replace("skipped", "cannot run under CI"))
+        pytest.skip(reason)
+    server = Neo4jServer()
+    try:
+        server.start()
+    except Exception as error:  # noqa: BLE001 - any failure to start is reported the same way
+        if IN_CI:
+            pytest.fail(f"the Neo4j test server did not start under CI: {error}")
+        pytest.skip(f"Neo4j tests skipped: the test server did not start ({error})")
+    yield server.uri
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_auth_uri(neo4j_uri: str) -> Iterator[str]:
+    """A second test server with authentication on (user neo4j, password neo4j), for credential errors."""
+    server = Neo4jServer(auth=True)
+    try:
+        server.start()
+    except Exception as error:  # noqa: BLE001
+        pytest.fail(f"the auth-enabled Neo4j test server did not start: {error}")
+    yield server.uri
+    server.stop()
+
+
+def neo4j_settings(uri: str) -> StoreSettings:
+    """Settings for the test Neo4j, with credentials from the environment when given."""
+    return StoreSettings(neo4j_uri=uri, neo4j_user=os.environ.get("NEO4J_USERNAME"),
+                         neo4j_password=os.environ.get("NEO4J_PASSWORD"),
+                         neo4j_database=os.environ.get("NEO4J_DATABASE"))
+
+
+@pytest.fixture(params=ENGINES)
+def empty_settings(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSettings:
+    """Settings for an empty store of each engine (Neo4j is cleared for every test)."""
+    if request.param == "kglite":
+        return StoreSettings(db=tmp_path / "graph.kgl")
+    settings = neo4j_settings(request.getfixturevalue("neo4j_uri"))
+    with open_store(settings, writable=True) as store:
+        store.clear()
+    return settings
+
+
+@pytest.fixture
+def seed_settings(empty_settings: StoreSettings) -> StoreSettings:
+    """A store of each engine holding the bundled dataset."""
+    load([data_dir()], empty_settings)
+    return empty_settings
+
+
+@pytest.fixture(scope="session")
+def seed_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One embedded store with the bundled dataset, shared read-only by the tests that only read."""
+    path = tmp_path_factory.mktemp("seed") / "seed.kgl"
+    load([data_dir()], StoreSettings(db=path))
+    return path
+
+
+def store_args(settings: StoreSettings) -> list[str]:
+    """The CLI options that name this store."""
+    return ["--neo4j", settings.neo4j_uri] if settings.neo4j_uri else ["--db", str(settings.db)]
+
+
+def run_cli(*args: str) -> Any:
+    """Run the ruralgraph CLI in-process; returns typer's Result (exit_code, stdout, stderr)."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def cli_json(*args: str) -> list[dict[str, Any]]:
+    """Run a CLI command with --format json and return its rows."""
+    result = run_cli(*args, "--format", "json")
+    assert result.exit_code == 0, result.stderr + result.stdout
+    return json.loads(result.stdout)
+
+
+def snapshot(store: Store) -> list[str]:
+    """Every node and relationship with all properties, as sorted JSON lines (for equality checks)."""
+    nodes = store.run("MATCH (n) RETURN n AS node")
+    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
+    lines = [json.dumps(row["node"], ensure_ascii=False, sort_keys=True) for row in nodes]
+    lines += [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rels]
+    return sorted(lines)
+
+
+def python() -> str:
+    """The interpreter running the tests."""
+    return sys.executable
