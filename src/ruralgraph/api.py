@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ruralgraph.ingest import LoadReport, load, validate
+from ruralgraph.questions import Answer, Entity, ask, library, resolve
 from ruralgraph.store.base import Progress, Row, Store, StoreSettings, open_store
 
 
@@ -53,6 +54,62 @@ class Graph:
         """Node counts per label and relationship counts per type."""
         return self.store.counts()
 
+    def resolve(self, name: str) -> Entity:
+        """The entity an id, name or alias names (errors list the closest matches)."""
+        return resolve(self.store, name)
+
+    def query(self, name: str, *, timeout_ms: int | None = None, row_limit: int | None = None,
+              **params: Any) -> Answer:
+        """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them)."""
+        return ask(self.store, name, params, timeout_ms=timeout_ms, row_limit=row_limit)
+
+    def partners(self, org: str) -> Answer:
+        """Organisations that share a program, fund, event or case with ``org``, or link to it directly."""
+        return self.query("partners", org=org)
+
+    def path(self, start: str, end: str, *, max_hops: int = 4, types: list[str] | None = None) -> Answer:
+        """The shortest chains between two entities, each hop with its evidence."""
+        return self.query("path", **{"from": start, "to": end, "max_hops": max_hops, "types": types or []})
+
+    def why(self, a: str, b: str, *, max_hops: int = 4) -> Answer:
+        """Every source and quoted span behind what connects ``a`` and ``b``."""
+        return self.query("evidence", a=a, b=b, max_hops=max_hops)
+
+    def reach(self, entity: str) -> Answer:
+        """The regions an organisation or activity reaches, rolled up to prefecture and province."""
+        return self.query("reach", entity=entity)
+
+    def supporters(self, region: str) -> Answer:
+        """Who supports a region, directly or through programs, funds and events."""
+        return self.query("supporters", region=region)
+
+    def cofounders(self, activity: str) -> Answer:
+        """Who co-founded or launched a program, fund or event, with roles."""
+        return self.query("cofounders", activity=activity)
+
+    def participants(self, activity: str) -> Answer:
+        """Every organisation with a part in a program, fund or event."""
+        return self.query("participants", activity=activity)
+
+    def money(self, entity: str) -> Answer:
+        """Amounts given and received by an entity, each relationship once."""
+        return self.query("money", entity=entity)
+
+    def money_totals(self, entity: str) -> dict[str, int]:
+        """Yuan given and received by an entity: each amount counted once, even when stated twice."""
+        totals = {"given": 0, "received": 0}
+        seen: set[tuple[Any, ...]] = set()
+        for row in self.money(entity).to_dicts():
+            key = (row["direction"], row["counterparty_id"], row["type"], row["amount_cny"], row["amount_of"])
+            if row["amount_cny"] is not None and key not in seen:
+                seen.add(key)
+                totals[row["direction"]] += row["amount_cny"]
+        return totals
+
+    def neighbourhood(self, entity: str, *, hops: int = 2) -> Answer:
+        """Every relationship within ``hops`` of an entity."""
+        return self.query("neighbourhood", entity=entity, hops=hops)
+
     def load(self, paths: Iterable[Path | str], *, replace: bool = False,
              progress: Progress | None = None) -> LoadReport:
         """Load case files and tabular sources into this graph's store (all or nothing)."""
@@ -65,4 +122,11 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
     return Graph(StoreSettings.resolve(db=db, neo4j=neo4j), writable=writable)
 
 
-__all__ = ["Graph", "LoadReport", "connect", "load", "validate"]
+def queries() -> list[dict[str, str]]:
+    """The named queries: name, description and parameters."""
+    return [{"name": spec.name, "description": spec.description,
+             "params": ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in spec.params)}
+            for spec in library().values()]
+
+
+__all__ = ["Answer", "Graph", "LoadReport", "connect", "load", "queries", "validate"]

@@ -169,6 +169,75 @@ def stats(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "t
     print_rows(rows, fmt, title=graph.settings.describe())
 
 
+def _print_answer(answer: Any, fmt: str, explain: bool = False) -> None:
+    if explain:
+        from ruralgraph.questions import get_query
+
+        stderr.print(get_query(answer.query).cypher, markup=False, highlight=False)
+        stderr.print(f"parameters: {json.dumps(answer.params, ensure_ascii=False)}", markup=False, highlight=False)
+    print_rows(answer.to_dicts(), fmt, title=answer.query)
+
+
+@app.command()
+@reports_errors
+def query(
+    name: Annotated[str | None, typer.Argument(help="A query from queries/ (see --list).")] = None,
+    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value; names resolve via aliases.")] = [],  # noqa: B006
+    list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    explain: Annotated[bool, typer.Option(help="Show the Cypher and the parameters it ran with.")] = False,
+    timeout: Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")] = None,
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """Ask a named question: ruralgraph query partners -p org=中国乡村发展基金会."""
+    if list_queries or name is None:
+        print_rows(api.queries(), fmt, title="named queries")
+        return
+    with api.Graph(_settings(db, neo4j)) as graph:
+        answer = graph.query(name, timeout_ms=timeout, row_limit=limit, **parse_params(param))
+    _print_answer(answer, fmt, explain)
+
+
+@app.command()
+@reports_errors
+def partners(
+    org: Annotated[str, typer.Argument(help="An organisation's id, name or alias.")],
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Who partners with ORG, what they share, and each side's role."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        _print_answer(graph.partners(org), fmt)
+
+
+@app.command()
+@reports_errors
+def path(
+    start: Annotated[str, typer.Argument(help="Where the chains start (id, name or alias).")],
+    end: Annotated[str, typer.Argument(help="Where they end.")],
+    max_hops: Annotated[int, typer.Option(help="The longest chain to consider (1-6).")] = 4,
+    rel_type: Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")] = [],  # noqa: B006
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """The shortest chains from START to END, each hop with its evidence."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        _print_answer(graph.path(start, end, max_hops=max_hops, types=rel_type), fmt)
+
+
+@app.command()
+@reports_errors
+def why(
+    a: Annotated[str, typer.Argument(help="One entity (id, name or alias).")],
+    b: Annotated[str, typer.Argument(help="The other.")],
+    max_hops: Annotated[int, typer.Option(help="The longest chain to consider (1-6).")] = 4,
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """The sources and quoted spans behind what connects A and B."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        _print_answer(graph.why(a, b, max_hops=max_hops), fmt)
+
+
 @app.command("schema")
 @reports_errors
 def schema_command(

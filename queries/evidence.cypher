@@ -1,0 +1,26 @@
+// name: evidence
+// description: Every source and quoted span behind the relationships that connect two entities (directly, or along their shortest chains).
+// param: a: entity — one entity (id, name or alias)
+// param: b: entity — the other
+// param: max_hops: int = 4 — the longest chain to consider (at most 6)
+// column: from_id: str — the relationship's start
+// column: from: str — its name
+// column: type: str — the relationship type
+// column: to_id: str — the relationship's end
+// column: to: str — its name
+// column: role: str — the actor's role in its own words
+// column: evidence: str — the quoted span
+// column: source_id: str — the source's id
+// column: source: str — the source's title
+// column: publisher: str — who published it
+// column: url: str — where it is
+MATCH (a) WHERE a.id = $a
+MATCH (b) WHERE b.id = $b
+MATCH p = allShortestPaths((a)-[*..6]-(b))
+WHERE length(p) <= $max_hops
+UNWIND relationships(p) AS r
+WITH DISTINCT r
+MATCH (s:Source {id: r.source})
+RETURN startNode(r).id AS from_id, startNode(r).name AS from, type(r) AS type, endNode(r).id AS to_id,
+       endNode(r).name AS to, r.role AS role, r.evidence AS evidence, s.id AS source_id, s.name AS source,
+       s.publisher AS publisher, s.url AS url

@@ -1,0 +1,22 @@
+// name: neighbourhood
+// description: Every relationship within N hops of an entity, with both ends, for maps and exploration.
+// param: entity: entity — the centre (id, name or alias)
+// param: hops: int = 2 — how far to go (at most 4)
+// column: from_id: str — the relationship's start
+// column: from: str — its name
+// column: from_label: str — its label
+// column: type: str — the relationship type
+// column: to_id: str — the relationship's end
+// column: to: str — its name
+// column: to_label: str — its label
+// column: role: str — the actor's role
+// column: evidence: str — the quoted span
+// column: source: str — the source's id
+MATCH (e) WHERE e.id = $entity
+MATCH p = (e)-[*1..4]-(n)
+WHERE length(p) <= $hops
+UNWIND relationships(p) AS r
+WITH DISTINCT r
+RETURN startNode(r).id AS from_id, startNode(r).name AS from, labels(startNode(r))[0] AS from_label, type(r) AS type,
+       endNode(r).id AS to_id, endNode(r).name AS to, labels(endNode(r))[0] AS to_label, r.role AS role,
+       r.evidence AS evidence, r.source AS source

@@ -1,0 +1,269 @@
+"""Named questions: the ``queries/*.cypher`` files, their headers, and how they are asked.
+
+Each query file starts with a header of ``//`` lines::
+
+    // name: partners
+    // description: one line
+    // param: org: entity — the organisation (id, name or alias)
+    // param: max_hops: int = 4 — …
+    // column: partner: str — …
+
+A parameter of type ``entity`` is resolved from an id, a name or an alias before the query runs;
+an unknown or ambiguous name is an error that lists the closest matches. Every value travels as
+a Cypher parameter: user input never becomes query text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, create_model
+from rapidfuzz import fuzz, process
+
+from ruralgraph.errors import Ambiguous, NotFound, QueryError
+from ruralgraph.resources import queries_dir
+from ruralgraph.store.base import Row, Store
+
+_HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
+_PARAM = re.compile(r"^(?P<name>\w+):\s*(?P<type>entity|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
+                    r"\s*(?:—\s*(?P<doc>.*))?$")
+_COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict)\s*(?:—\s*(?P<doc>.*))?$")
+# A `set` column is an unordered collection (from collect()): it is sorted so answers are stable;
+# a `list` column (a path's nodes) keeps its order.
+_PY_TYPES: dict[str, Any] = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "set": list,
+                             "dict": dict}
+# The queries' own variable-length bounds: a larger request is refused, never silently cut.
+HOP_CEILINGS = {"max_hops": 6, "hops": 4}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A declared query parameter."""
+
+    name: str
+    type: str
+    default: Any
+    doc: str
+    required: bool
+
+
+@dataclass(frozen=True)
+class Column:
+    """A declared result column."""
+
+    name: str
+    type: str
+    doc: str
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """A named query: its header and its Cypher text."""
+
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    columns: tuple[Column, ...]
+    cypher: str
+    path: Path
+
+    def row_model(self) -> type[BaseModel]:
+        """A pydantic model of one result row, built from the declared columns (made once per query)."""
+        key = (self.name, self.columns)
+        if key not in _ROW_MODELS:
+            fields: dict[str, Any] = {c.name: (_PY_TYPES[c.type] | None, None) for c in self.columns}
+            model_name = "".join(part.capitalize() for part in re.split(r"[-_]", self.name)) + "Row"
+            _ROW_MODELS[key] = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
+        return _ROW_MODELS[key]
+
+
+_ROW_MODELS: dict[tuple[str, tuple[Column, ...]], type[BaseModel]] = {}
+
+
+def parse_query_file(path: Path) -> QuerySpec:
+    """Read one query file and its header."""
+    text = path.read_text(encoding="utf-8")
+    header: dict[str, list[str]] = {"name": [], "description": [], "param": [], "column": []}
+    body: list[str] = []
+    for line in text.splitlines():
+        match = _HEADER.match(line.strip())
+        if match and not body:
+            header[match.group("key")].append(match.group("value").strip())
+        elif line.strip() or body:
+            body.append(line)
+    if len(header["name"]) != 1 or not header["description"]:
+        raise ValueError(f"{path}: a query file needs one '// name:' and a '// description:' line")
+    params = tuple(_parse_param(path, value) for value in header["param"])
+    columns = tuple(_parse_column(path, value) for value in header["column"])
+    return QuerySpec(header["name"][0], header["description"][0], params, columns, "\n".join(body).strip(), path)
+
+
+def _parse_param(path: Path, value: str) -> Param:
+    match = _PARAM.match(value)
+    if not match:
+        raise ValueError(f"{path}: cannot read the parameter line {value!r}")
+    raw_default = match.group("default")
+    default = None if raw_default is None else _coerce(match.group("type"), raw_default.strip(), match.group("name"))
+    return Param(match.group("name"), match.group("type"), default, match.group("doc") or "", raw_default is None)
+
+
+def _parse_column(path: Path, value: str) -> Column:
+    match = _COLUMN.match(value)
+    if not match:
+        raise ValueError(f"{path}: cannot read the column line {value!r}")
+    return Column(match.group("name"), match.group("type"), match.group("doc") or "")
+
+
+@lru_cache(maxsize=4)
+def _library(directory: Path) -> dict[str, QuerySpec]:
+    specs = [parse_query_file(path) for path in sorted(directory.glob("*.cypher"))]
+    return {spec.name: spec for spec in specs}
+
+
+def library(directory: Path | None = None) -> dict[str, QuerySpec]:
+    """Every named query, by name."""
+    return _library(directory or queries_dir())
+
+
+def get_query(name: str) -> QuerySpec:
+    """One named query; an unknown name lists the known ones."""
+    queries = library()
+    if name not in queries:
+        raise NotFound(f"no query is called {name!r}; known queries: {', '.join(sorted(queries))}")
+    return queries[name]
+
+
+def _coerce(kind: str, value: Any, name: str) -> Any:
+    """A parameter value of the declared type (CLI values arrive as text or JSON)."""
+    try:
+        if kind in ("entity", "str"):
+            return str(value)
+        if kind == "int":
+            if isinstance(value, bool):
+                raise ValueError
+            return int(value)
+        if kind == "float":
+            return float(value)
+        if kind == "bool":
+            if isinstance(value, str):
+                return {"true": True, "false": False}[value.lower()]
+            return bool(value)
+        if kind == "list":
+            if isinstance(value, str):
+                parsed = json.loads(value) if value.startswith("[") else [v for v in value.split(",") if v]
+                return [str(v) for v in parsed]
+            return [str(v) for v in value]
+    except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
+        raise QueryError(f"parameter {name} must be a {kind}, not {value!r}") from error
+    raise QueryError(f"parameter {name} has an unknown type {kind}")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A resolved name: the entity's id, name and label."""
+
+    id: str
+    name: str
+    label: str
+
+
+def resolve(store: Store, text: str) -> Entity:
+    """The one entity an id, name or alias names; otherwise NotFound/Ambiguous listing candidates."""
+    text = text.strip()
+    if not text:
+        raise NotFound("an empty name names nothing")
+    rows = store.run(get_query("find").cypher, {"text": text})
+    if len(rows) == 1:
+        return Entity(rows[0]["id"], rows[0]["name"], rows[0]["label"])
+    if len(rows) > 1:
+        listed = "; ".join(f"{row['name']} ({row['label']}, id {row['id']})" for row in sorted(rows, key=str))
+        raise Ambiguous(f"{text!r} names {len(rows)} entities: {listed}. Use the id")
+    raise NotFound(f"nothing is called {text!r}{_suggestions(store, text)}")
+
+
+def _suggestions(store: Store, text: str) -> str:
+    """The closest names and aliases, for an error message."""
+    rows = store.run("MATCH (n) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases")
+    choices: dict[str, str] = {}
+    for row in rows:
+        for name in (row["name"], *row["aliases"]):
+            if name:
+                choices.setdefault(name, row["id"])
+    matches = process.extract(text, list(choices), scorer=fuzz.WRatio, limit=5, score_cutoff=50)
+    if not matches:
+        return ""
+    return "; closest: " + ", ".join(f"{name} (id {choices[name]})" for name, _, _ in matches)
+
+
+def bind(store: Store, spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]:
+    """Check, default, coerce and resolve the parameters of a query."""
+    known = {param.name for param in spec.params}
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise QueryError(f"query {spec.name} has no parameter {', '.join(unknown)}; it takes: {', '.join(known)}")
+    bound: dict[str, Any] = {}
+    for param in spec.params:
+        if param.name in given and given[param.name] is not None:
+            value = _coerce(param.type, given[param.name], param.name)
+        elif not param.required:
+            value = param.default
+        else:
+            raise QueryError(f"query {spec.name} needs the parameter {param.name} ({param.doc})")
+        if param.type == "entity":
+            value = resolve(store, value).id
+        ceiling = HOP_CEILINGS.get(param.name)
+        if ceiling is not None and not 1 <= value <= ceiling:
+            raise QueryError(f"{param.name} must be between 1 and {ceiling}")
+        bound[param.name] = value
+    return bound
+
+
+def canonical(row: Row, spec: QuerySpec) -> Row:
+    """The row with its `set` columns sorted, so the same data gives the same answer on every engine."""
+    unordered = {column.name for column in spec.columns if column.type == "set"}
+    return {key: sorted(value, key=_sort_key) if key in unordered and isinstance(value, list) else value
+            for key, value in row.items()}
+
+
+def _sort_key(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+@dataclass
+class Answer:
+    """The rows a named question returned, typed by its header, with the query and parameters used."""
+
+    query: str
+    params: dict[str, Any]
+    columns: list[str]
+    rows: list[BaseModel] = field(default_factory=list)
+
+    def to_dicts(self) -> list[Row]:
+        """Rows as plain dicts, columns in header order."""
+        return [row.model_dump() for row in self.rows]
+
+    def to_df(self) -> Any:
+        """Rows as a pandas DataFrame (needs pandas: pip install 'ruralgraph[pandas]')."""
+        import pandas as pd
+
+        return pd.DataFrame(self.to_dicts(), columns=self.columns)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def ask(store: Store, name: str, params: dict[str, Any] | None = None, *, timeout_ms: int | None = None,
+        row_limit: int | None = None) -> Answer:
+    """Run a named query with resolved parameters; rows are typed, ordered and canonical."""
+    spec = get_query(name)
+    bound = bind(store, spec, dict(params or {}))
+    raw = store.run(spec.cypher, bound, timeout_ms=timeout_ms, row_limit=row_limit)
+    columns = [column.name for column in spec.columns]
+    model = spec.row_model()
+    rows = sorted((canonical(row, spec) for row in raw), key=_sort_key)
+    return Answer(name, bound, columns, [model.model_validate({c: row.get(c) for c in columns}) for row in rows])
