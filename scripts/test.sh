@@ -2,11 +2,22 @@
 # The one test command (README and .ci/run): installs what the tests need, then runs pytest.
 #   - a virtualenv in .venv with ruralgraph and its test extras
 #   - the Neo4j 5 test server, built by Maven (tests/neo4j_server/)
+#   - headless Chromium and a CJK font for the map tests (Debian packages; installed when root)
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -k partners`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi wqy; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium and fonts-wqy-microhei (Debian packages) for the map tests" >&2
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null
+  elif [ "${CI:-}" = "true" ]; then
+    echo "CI needs chromium and fonts-wqy-microhei (apt-get install chromium fonts-wqy-microhei)" >&2
+    exit 1
+  fi
+fi
 if command -v mvn >/dev/null && command -v java >/dev/null; then
   bash tests/neo4j_server/build.sh
 elif [ "${CI:-}" = "true" ]; then

@@ -101,10 +101,10 @@ def _neo4j_unavailable_reason() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def neo4j_uri() -> Iterator[str]:
-    """A running Neo4j 5: $NEO4J_URI, or the test server started for this session."""
+def neo4j_server() -> Iterator[Neo4jServer | None]:
+    """The test server started for this session (None when $NEO4J_URI names another server)."""
     if os.environ.get("NEO4J_URI"):
-        yield os.environ["NEO4J_URI"]
+        yield None
         return
     reason = _neo4j_unavailable_reason()
     if reason:
@@ -118,8 +118,14 @@ def neo4j_uri() -> Iterator[str]:
         if IN_CI:
             pytest.fail(f"the Neo4j test server did not start under CI: {error}")
         pytest.skip(f"Neo4j tests skipped: the test server did not start ({error})")
-    yield server.uri
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(neo4j_server: Neo4jServer | None) -> str:
+    """A running Neo4j 5: $NEO4J_URI, or the test server started for this session."""
+    return neo4j_server.uri if neo4j_server is not None else os.environ["NEO4J_URI"]
 
 
 @pytest.fixture(scope="session")

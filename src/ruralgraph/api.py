@@ -110,6 +110,44 @@ class Graph:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
 
+    def to_networkx(self) -> Any:
+        """The whole property graph as a NetworkX MultiDiGraph."""
+        from ruralgraph.network import property_graph
+
+        return property_graph(self.store)
+
+    def collaboration(self) -> Any:
+        """The collaboration network of organisations (NetworkX Graph, weighted, with what they share)."""
+        from ruralgraph.network import collaboration_network, property_graph
+
+        return collaboration_network(property_graph(self.store))
+
+    def network_stats(self) -> dict[str, Any]:
+        """Size, density, components and communities of the collaboration network."""
+        from ruralgraph.network import network_stats
+
+        return network_stats(self.store)
+
+    def brokers(self, top: int = 10) -> list[Row]:
+        """Organisations ranked by betweenness in the collaboration network."""
+        from ruralgraph.network import brokers
+
+        return brokers(self.store, top)
+
+    def map(self, *, focus: str | None = None, hops: int = 2, kinds: Iterable[str] = (), types: Iterable[str] = (),
+            region: str | None = None, all_regions: bool = False, max_nodes: int | None = None) -> Any:
+        """A partnership map (MapResult: ``.write(path)``; shows inline in Jupyter)."""
+        from ruralgraph.maps import MAX_NODES, partnership_map
+
+        return partnership_map(self.store, focus=focus, hops=hops, kinds=kinds, types=types, region=region,
+                               all_regions=all_regions, max_nodes=max_nodes or MAX_NODES)
+
+    def export(self, fmt: str, target: Path | str) -> list[Path]:
+        """Export the graph as graphml, gexf, json or neo4j-csv."""
+        from ruralgraph.export import export_graph
+
+        return export_graph(self.store, fmt, Path(target))
+
     def load(self, paths: Iterable[Path | str], *, replace: bool = False,
              progress: Progress | None = None) -> LoadReport:
         """Load case files and tabular sources into this graph's store (all or nothing)."""

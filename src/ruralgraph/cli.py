@@ -238,6 +238,71 @@ def why(
         _print_answer(graph.why(a, b, max_hops=max_hops), fmt)
 
 
+network_app = typer.Typer(no_args_is_help=True, help="Collaboration-network measures (NetworkX).")
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("stats")
+@reports_errors
+def network_stats(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table") -> None:
+    """Size, density, components and communities of the collaboration network."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        stats = graph.network_stats()
+    print_rows([{"measure": key, "value": value} for key, value in stats.items()], fmt)
+
+
+@network_app.command("brokers")
+@reports_errors
+def network_brokers(
+    top: Annotated[int, typer.Option(help="How many to list.")] = 10,
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Organisations that connect otherwise separate groups (betweenness centrality)."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        print_rows(graph.brokers(top), fmt)
+
+
+@app.command("map")
+@reports_errors
+def map_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
+    focus: Annotated[str | None, typer.Option(help="Centre the map on this entity (id, name or alias).")] = None,
+    hops: Annotated[int, typer.Option(help="With --focus: how far from it.")] = 2,
+    kind: Annotated[list[str], typer.Option(help="Only organisations of this kind (repeatable).")] = [],  # noqa: B006
+    rel_type: Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")] = [],  # noqa: B006
+    region: Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")] = None,
+    all_regions: Annotated[bool, typer.Option(help="Also show regions that are only listed (e.g. a "
+                                                   "designation's counties), not reached.")] = False,
+    max_nodes: Annotated[int, typer.Option(help="Above this many nodes, keep the most connected.")] = 400,
+    db: DbOption = None, neo4j: Neo4jOption = None,
+) -> None:
+    """Write a self-contained partnership map (HTML) that opens offline in any browser."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        result = graph.map(focus=focus, hops=hops, kinds=kind, types=rel_type, region=region,
+                           all_regions=all_regions, max_nodes=max_nodes)
+    result.write(output)
+    stderr.print(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships"
+                 + (f" ({result.note})" if result.note else ""), markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def export(
+    fmt: Annotated[str, typer.Argument(help="graphml, gexf, json or neo4j-csv.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file (or folder, for neo4j-csv).")],
+    db: DbOption = None, neo4j: Neo4jOption = None,
+) -> None:
+    """Export the graph for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv)."""
+    from ruralgraph.export import FORMATS
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FMT")
+    with api.Graph(_settings(db, neo4j)) as graph:
+        written = graph.export(fmt, output)
+    for path in written:
+        stderr.print(f"wrote {path}", markup=False, highlight=False)
+
+
 @app.command("schema")
 @reports_errors
 def schema_command(
@@ -257,10 +322,21 @@ def schema_command(
 
 @app.command()
 @reports_errors
-def demo(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table") -> None:
-    """Load the bundled dataset (replacing what the store held) and print what is in it."""
-    report = api.load([data_dir()], _settings(db, neo4j), replace=True)
+def demo(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the map.")] = Path("ruralgraph-map.html"),
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Load the bundled dataset (replacing what the store held), print what is in it, and write a map."""
+    settings = _settings(db, neo4j)
+    report = api.load([data_dir()], settings, replace=True)
     _print_report(report, fmt, "loaded the bundled dataset:")
+    with api.Graph(settings) as graph:
+        result = graph.map()
+        brokers = graph.brokers(3)
+    result.write(output)
+    names = ", ".join(row["name"] for row in brokers)
+    stderr.print(f"top brokers: {names}\nwrote the partnership map {output} ({result.nodes} nodes): open it in a "
+                 "browser; hover for evidence", markup=False, highlight=False)
 
 
 def main() -> None:

@@ -20,12 +20,15 @@ public final class TestServer {
     int port = Integer.parseInt(args[0]);
     Path home = Path.of(args[1]);
     boolean auth = args.length > 2 && args[2].equals("auth");
+    java.nio.file.Files.createDirectories(home.resolve("import"));
     DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
         .setConfig(BoltConnector.enabled, true)
         .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
         .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
         .setConfig(HttpConnector.enabled, false)
         .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+        // LOAD CSV reads file:/// URLs from DATA_DIR/import (the export tests put CSVs there).
+        .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
         .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
         .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.mebiBytes(256))
         .build();

@@ -1,0 +1,119 @@
+"""Exports for other tools: GraphML and GEXF (Gephi), node-link JSON, and neo4j-admin import CSVs.
+
+GraphML and GEXF cannot hold lists, so list properties (aliases) are joined with "; " there;
+node-link JSON keeps every value as it is. The CSVs follow ``neo4j-admin database import``'s
+header format (``id:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed columns, ``;``
+between array items), one file per label and per relationship type, with the command to run.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from ruralgraph.network import property_graph
+from ruralgraph.store.base import Store
+
+FORMATS = ("graphml", "gexf", "json", "neo4j-csv")
+ARRAY_DELIMITER = ";"
+
+
+def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose list values are joined text (GraphML and GEXF hold only scalars)."""
+    flat = nx.MultiDiGraph()
+    for node, data in graph.nodes(data=True):
+        flat.add_node(node, **{k: _scalar(v) for k, v in data.items()})
+    for start, end, key, data in graph.edges(keys=True, data=True):
+        flat.add_edge(start, end, key=key, **{k: _scalar(v) for k, v in data.items()})
+    return flat
+
+
+def _scalar(value: Any) -> Any:
+    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
+
+
+def export_graph(store: Store, fmt: str, target: Path) -> list[Path]:
+    """Write the whole graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv)."""
+    graph = property_graph(store)
+    target = Path(target)
+    if fmt == "neo4j-csv":
+        return write_neo4j_csv(graph, target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "graphml":
+        nx.write_graphml(flat_graph(graph), target, encoding="utf-8")
+    elif fmt == "gexf":
+        nx.write_gexf(flat_graph(graph), target, encoding="utf-8")
+    elif fmt == "json":
+        data = nx.node_link_data(graph, edges="links")
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+    return [target]
+
+
+def _csv_type(values: list[Any]) -> str:
+    """neo4j-admin's column type for a property's values."""
+    present = [v for v in values if v is not None]
+    if present and all(isinstance(v, bool) for v in present):
+        return "boolean"
+    if present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+        return "long"
+    if present and all(isinstance(v, int | float) and not isinstance(v, bool) for v in present):
+        return "double"
+    if present and all(isinstance(v, list) for v in present):
+        return "string[]"
+    return "string"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ARRAY_DELIMITER.join(str(v) for v in value)
+    return str(value)
+
+
+def _write_table(path: Path, fixed: list[tuple[str, str]], rows: list[dict[str, Any]], skip: set[str]) -> None:
+    """One CSV: fixed columns (header, key) first, then every property with its neo4j-admin type."""
+    props = sorted({k for row in rows for k in row} - skip)
+    typed = [(f"{p}:{_csv_type([row.get(p) for row in rows])}", p) for p in props]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow([header for header, _ in fixed] + [header for header, _ in typed])
+        for row in rows:
+            writer.writerow([_cell(row.get(key)) for _, key in fixed] + [_cell(row.get(key)) for _, key in typed])
+
+
+def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
+    """nodes_<Label>.csv and rels_<TYPE>.csv in neo4j-admin's format, plus import.sh."""
+    folder.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    by_label: dict[str, list[dict[str, Any]]] = {}
+    for _, data in sorted(graph.nodes(data=True)):
+        by_label.setdefault(data["label"], []).append(dict(data))
+    for label, rows in sorted(by_label.items()):
+        path = folder / f"nodes_{label}.csv"
+        _write_table(path, [("id:ID", "id"), (":LABEL", "label")], rows, {"id", "label"})
+        written.append(path)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[2]["type"], e[0], e[1])):
+        by_type.setdefault(data["type"], []).append({"start": start, "end": end, **data})
+    for rel_type, rows in sorted(by_type.items()):
+        path = folder / f"rels_{rel_type}.csv"
+        _write_table(path, [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")], rows,
+                     {"start", "end", "type"})
+        written.append(path)
+    nodes = " ".join(f"--nodes={p.name}" for p in written if p.name.startswith("nodes_"))
+    rels = " ".join(f"--relationships={p.name}" for p in written if p.name.startswith("rels_"))
+    script = folder / "import.sh"
+    script.write_text("#!/usr/bin/env bash\n# Run from this folder with the Neo4j server stopped; DATABASE defaults to neo4j.\n"
+                      f'neo4j-admin database import full --array-delimiter="{ARRAY_DELIMITER}" --overwrite-destination '
+                      f'{nodes} {rels} "${{DATABASE:-neo4j}}"\n', encoding="utf-8")
+    written.append(script)
+    return written

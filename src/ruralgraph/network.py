@@ -1,0 +1,148 @@
+"""NetworkX views of the graph, and the measures researchers cite.
+
+- ``property_graph``: every node and relationship, as a MultiDiGraph (from either store).
+- ``collaboration_network``: organisations, joined where they share a program, fund, event or case
+  (weighted by how many, with what they share) or are linked directly.
+- ``org_region_network``: organisations and the regions they reach through their activities.
+
+Results are reproducible: nodes are added in sorted order, Louvain runs with a fixed seed, and
+communities are numbered by size then by their smallest id.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+from typing import Any
+
+import networkx as nx
+
+from ruralgraph.store.base import Store
+
+SEED = 42
+ACTIVITY_LABELS = frozenset({"Program", "Fund", "Event"})
+SHARED_LABELS = ACTIVITY_LABELS | {"Case"}
+
+
+def property_graph(store: Store) -> nx.MultiDiGraph:
+    """Every node (keyed by id, with ``label`` and its properties) and every relationship (keyed by type|source)."""
+    graph = nx.MultiDiGraph()
+    nodes = store.run("MATCH (n) RETURN n AS node")
+    for row in sorted(nodes, key=lambda r: r["node"]["id"]):
+        props = dict(row["node"])
+        label = props.pop("labels")[0]
+        graph.add_node(props["id"], label=label, **props)
+    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
+    for row in sorted(rels, key=lambda r: (r["start"], r["rel"]["type"], r["end"], r["rel"].get("source", ""))):
+        props = dict(row["rel"])
+        rel_type = props.pop("type")
+        graph.add_edge(row["start"], row["end"], key=f"{rel_type}|{props.get('source', '')}", type=rel_type, **props)
+    return graph
+
+
+def organizations(graph: nx.MultiDiGraph) -> list[str]:
+    """The ids of Organization nodes, sorted."""
+    return sorted(node for node, data in graph.nodes(data=True) if data["label"] == "Organization")
+
+
+def collaboration_network(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Organisations joined by what they share (weight = number of shared things + direct links)."""
+    collaboration = nx.Graph()
+    for org in organizations(graph):
+        data = graph.nodes[org]
+        collaboration.add_node(org, name=data["name"], kind=data.get("kind"))
+    members: dict[str, set[str]] = defaultdict(set)
+    for start, end, data in graph.edges(data=True):
+        start_label, end_label = graph.nodes[start]["label"], graph.nodes[end]["label"]
+        if start_label == "Organization" and end_label in ACTIVITY_LABELS:
+            members[end].add(start)
+        elif start_label == "Case" and end_label == "Organization" and data["type"] == "FEATURES":
+            members[start].add(end)
+        elif start_label == "Organization" and end_label == "Organization" and start != end:
+            _join(collaboration, start, end, f"{data['type']} (direct)")
+    for shared in sorted(members):
+        for left, right in combinations(sorted(members[shared]), 2):
+            _join(collaboration, left, right, graph.nodes[shared]["name"])
+    return collaboration
+
+
+def _join(graph: nx.Graph, left: str, right: str, what: str) -> None:
+    if graph.has_edge(left, right):
+        shared = graph.edges[left, right]["shared"]
+        if what not in shared:
+            shared.append(what)
+            graph.edges[left, right]["weight"] = len(shared)
+    else:
+        graph.add_edge(left, right, shared=[what], weight=1)
+
+
+def org_region_network(graph: nx.MultiDiGraph) -> nx.Graph:
+    """Organisations and the regions their programs, funds and events (or their parts) operate in."""
+    bipartite = nx.Graph()
+    part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF"
+                         and graph.nodes[s]["label"] in ACTIVITY_LABELS)
+    for start, end, data in graph.edges(data=True):
+        if data["type"] != "OPERATES_IN":
+            continue
+        activities = {start} | (nx.descendants(part_of, start) if start in part_of else set())
+        for activity in sorted(activities):
+            for org, _, _ in graph.in_edges(activity, data=True):
+                if graph.nodes[org]["label"] == "Organization":
+                    bipartite.add_node(org, kind="organization", name=graph.nodes[org]["name"])
+                    bipartite.add_node(end, kind="region", name=graph.nodes[end]["name"])
+                    bipartite.add_edge(org, end)
+    return bipartite
+
+
+def communities(graph: nx.Graph) -> dict[str, int]:
+    """Louvain communities with a fixed seed, numbered by size (largest first), then smallest id."""
+    if graph.number_of_edges() == 0:
+        return {node: index for index, node in enumerate(sorted(graph.nodes))}
+    found = nx.community.louvain_communities(graph, weight="weight", seed=SEED)
+    ordered = sorted((sorted(group) for group in found), key=lambda group: (-len(group), group[0]))
+    return {node: index for index, group in enumerate(ordered) for node in group}
+
+
+def measures(graph: nx.Graph) -> list[dict[str, Any]]:
+    """Per node: degree, weighted degree, betweenness (normalised), community and component."""
+    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    community = communities(graph)
+    components = sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: (-len(c), c[0]))
+    component = {node: index for index, group in enumerate(components) for node in group}
+    rows = []
+    for node in sorted(graph.nodes):
+        rows.append({"id": node, "name": graph.nodes[node].get("name"), "kind": graph.nodes[node].get("kind"),
+                     "degree": graph.degree(node), "weighted_degree": graph.degree(node, weight="weight"),
+                     "betweenness": round(betweenness[node], 6), "community": community[node],
+                     "component": component[node]})
+    return rows
+
+
+def brokers(store: Store, top: int = 10) -> list[dict[str, Any]]:
+    """Organisations that connect otherwise separate groups: highest betweenness in the collaboration network."""
+    rows = measures(collaboration_network(property_graph(store)))
+    ranked = sorted(rows, key=lambda r: (-r["betweenness"], -r["weighted_degree"], r["id"]))
+    return [{"rank": index + 1, **row} for index, row in enumerate(ranked[:top])]
+
+
+def network_stats(store: Store) -> dict[str, Any]:
+    """Size, density, components and communities of the property graph and the collaboration network."""
+    full = property_graph(store)
+    collaboration = collaboration_network(full)
+    components = list(nx.connected_components(collaboration))
+    return {
+        "nodes": full.number_of_nodes(),
+        "relationships": full.number_of_edges(),
+        "organizations": collaboration.number_of_nodes(),
+        "collaborations": collaboration.number_of_edges(),
+        "density": round(nx.density(collaboration), 6),
+        "components": len(components),
+        "largest_component": max((len(c) for c in components), default=0),
+        "isolated_organizations": sum(1 for c in components if len(c) == 1),
+        "communities": len(set(communities(collaboration).values())),
+    }
+
+
+def ego_network(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
+    """The part of a network within ``radius`` of ``center``."""
+    return nx.ego_graph(graph, center, radius=radius)

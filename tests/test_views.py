@@ -1,0 +1,178 @@
+"""Collaboration networks, brokers, partnership maps in a real browser, and exports that load back."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from browser import render, screenshot
+from conftest import cli_json, neo4j_settings, run_cli, store_args
+
+import ruralgraph
+from ruralgraph.maps import build_map
+from ruralgraph.network import collaboration_network, communities, property_graph
+from ruralgraph.store import StoreSettings, open_store
+
+REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*\"https?://", re.IGNORECASE)
+
+
+def test_brokers_rank_the_foundation_first(seed_settings: StoreSettings) -> None:
+    rows = cli_json("network", "brokers", "--top", "3", *store_args(seed_settings))
+    assert [row["name"] for row in rows][:2] == ["中国乡村发展基金会", "中国证券业协会"]
+    assert rows[0]["betweenness"] > rows[1]["betweenness"] > 0
+
+
+def test_network_stats_describe_the_collaboration_network(seed_db: Path) -> None:
+    rows = cli_json("network", "stats", "--db", str(seed_db))
+    stats = {row["measure"]: row["value"] for row in rows}
+    assert stats["organizations"] == 12 and stats["nodes"] == 173
+    assert stats["largest_component"] >= 9
+
+
+def test_collaboration_edges_say_what_is_shared(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        network = g.collaboration()
+    shared = network.edges["crdf", "sac"]["shared"]
+    assert {"特困帮扶基金", "“善行者”公益徒步活动"} <= set(shared)
+    assert network.edges["crdf", "sac"]["weight"] == len(shared)
+
+
+def test_communities_are_the_same_every_time_and_on_every_engine(seed_settings: StoreSettings, seed_db: Path) -> None:
+    with open_store(seed_settings) as store:
+        first = communities(collaboration_network(property_graph(store)))
+    with open_store(StoreSettings(db=seed_db)) as store:
+        second = communities(collaboration_network(property_graph(store)))
+    assert first == second
+    assert first["crdf"] == first["tencent-foundation"]
+
+
+def test_demo_map_opens_offline_in_chromium_with_the_whole_network(tmp_path: Path) -> None:
+    page = tmp_path / "demo.html"
+    result = run_cli("demo", "--db", str(tmp_path / "demo.kgl"), "--output", str(page), "--format", "csv")
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    assert not REMOTE.search(text), "the map links something on the network"
+    assert "中国乡村发展基金会" in text and "特困帮扶基金" in text
+    for organization in ("国家乡村振兴局", "腾讯公益慈善基金会", "中国证券业协会", "隰县政府", "63家证券公司",
+                         "善品公社合作社", "玉屏县融媒体中心", "公益时报"):
+        assert organization in text
+    shown = int(re.search(r"wrote the partnership map .* \((\d+) nodes\)", result.stderr).group(1))
+    drawn = render(page)
+    assert int(drawn["drawn-nodes"]) == shown == 40 and int(drawn["drawn-edges"]) == 65
+    assert int(drawn["inked-pixels"]) > 1000, "the canvas is blank"
+    assert drawn["resources"] == [] and drawn["errors"] == []
+    assert drawn["physics"] == "off"
+
+
+def test_ego_map_shows_partners_with_evidence_tooltips(seed_settings: StoreSettings, tmp_path: Path) -> None:
+    page = tmp_path / "ego.html"
+    result = run_cli("map", "--focus", "中国乡村发展基金会", "--hops", "2", "-o", str(page), *store_args(seed_settings))
+    assert result.exit_code == 0, result.stderr
+    text = page.read_text(encoding="utf-8")
+    for partner in ("腾讯公益慈善基金会", "中国证券业协会", "隰县政府"):
+        assert partner in text
+    assert "evidence: “基金会负责资金管理”" in text  # the tooltip quotes its span
+    assert "source: 《公益时报》" in text
+    shown = int(re.search(r": (\d+) nodes", result.stderr).group(1))
+    drawn = render(page)
+    assert int(drawn["drawn-nodes"]) == shown > 15 and drawn["errors"] == []
+
+
+def test_maps_filter_by_kind_type_and_region(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        funds_only = g.map(types=["CO_FOUNDED"])
+        foundations = g.map(focus="crdf", hops=1, kinds=["foundation"])
+        xixian = g.map(region="隰县")
+    assert funds_only.nodes == 4 and funds_only.edges == 3
+    assert "中国证券业协会帮扶案例" not in foundations.html and "腾讯公益慈善基金会" in foundations.html
+    assert "特困帮扶基金" in xixian.html and "活水计划爱心捐赠者" not in xixian.html
+
+
+def test_all_regions_brings_back_the_listed_counties(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        reached, everything = g.map(), g.map(all_regions=True)
+    assert (everything.nodes, everything.edges) == (173 - 7, 308)  # seven sources nothing links to are left out
+    assert "巴林左旗" in everything.html and "巴林左旗" not in reached.html
+    assert "隰县" in reached.html and "舒兰市" in reached.html
+
+
+def test_a_large_graph_is_cut_down_and_says_so(tmp_path: Path) -> None:
+    big = nx.MultiDiGraph()
+    for index in range(1500):
+        big.add_node(f"o{index}", label="Organization", name=f"机构{index}", kind="other", id=f"o{index}")
+    for index in range(1, 1500):
+        big.add_edge(f"o{index}", f"o{index // 7}", type="PARTNERS_WITH", evidence="合作", source="s")
+    result = build_map(big, title="big", max_nodes=300)
+    assert (result.nodes, result.total_nodes) == (300, 1500)
+    assert "Showing the 300 most connected of 1500 nodes" in result.html
+    drawn = render(result.write(tmp_path / "big.html"))
+    assert int(drawn["drawn-nodes"]) == 300 and drawn["physics"] == "off"
+
+
+def test_maps_show_inline_in_a_notebook(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        frame = g.map(focus="sac", hops=1)._repr_html_()
+    assert frame.startswith("<iframe srcdoc=") and "中国证券业协会" in frame
+
+
+def test_screenshot_of_the_demo_map(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "map.html"
+    assert run_cli("map", "-o", str(page), "--db", str(seed_db)).exit_code == 0
+    assert screenshot(page, tmp_path / "map.png").stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
+def test_exports_load_back_in_networkx(seed_db: Path, tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / f"graph.{fmt}"
+    assert run_cli("export", fmt, "-o", str(target), "--db", str(seed_db)).exit_code == 0
+    if fmt == "graphml":
+        back = nx.read_graphml(target)
+    elif fmt == "gexf":
+        back = nx.read_gexf(target)
+    else:
+        back = nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links")
+    assert back.number_of_nodes() == 173 and back.number_of_edges() == 308
+    name = back.nodes["crdf"].get("name") or back.nodes["crdf"].get("label")
+    assert name in ("中国乡村发展基金会", "Organization")
+    assert "中国乡村发展基金会" in target.read_text(encoding="utf-8")
+
+
+def test_neo4j_admin_csvs_load_into_the_real_neo4j(seed_db: Path, neo4j_server, neo4j_uri: str) -> None:  # noqa: ANN001
+    if neo4j_server is None:
+        pytest.skip("LOAD CSV needs the built-in test server's import folder")
+    folder = neo4j_server.home / "import"
+    assert run_cli("export", "neo4j-csv", "-o", str(folder), "--db", str(seed_db)).exit_code == 0
+    settings = neo4j_settings(neo4j_uri)
+    with open_store(settings, writable=True) as store:
+        store.clear()
+        for path in sorted(folder.glob("nodes_*.csv")) + sorted(folder.glob("rels_*.csv")):
+            store.run(load_csv_statement(path), write=True)
+        counts = store.counts()
+    with open_store(StoreSettings(db=seed_db)) as store:
+        assert counts == store.counts()
+
+
+def load_csv_statement(path: Path) -> str:
+    """LOAD CSV for one neo4j-admin file, reading its typed header (test code: names from our own export)."""
+    with path.open(encoding="utf-8") as handle:
+        header = next(csv.reader(handle))
+    casts = {"long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})",
+             "string[]": "split({}, ';')", "string": "{}"}
+    sets = []
+    for column in header:
+        name, _, kind = column.partition(":")
+        if name and kind in casts:
+            sets.append(f"x.{name} = {casts[kind].format(f'row.`{column}`')}")
+    if path.name.startswith("nodes_"):
+        label = path.stem.removeprefix("nodes_")
+        head = f"CREATE (x:`{label}`) SET x.id = row.`id:ID`"
+    else:
+        rel_type = path.stem.removeprefix("rels_")
+        head = (f"MATCH (a {{id: row.`:START_ID`}}) MATCH (b {{id: row.`:END_ID`}}) "
+                f"CREATE (a)-[x:`{rel_type}`]->(b)")
+    return f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row {head}" + (
+        f" SET {', '.join(sets)}" if sets else "")
