@@ -27,6 +27,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "neighbourhood": [{"entity": "sac", "hops": 1}, {"entity": "crdf", "hops": 2}],
     "key-county-reach": [{}],
     "find": [{"text": "中国扶贫基金会"}, {"text": "隰县"}],
+    "search": [{"key": "扶贫"}, {"key": "zhongguo", "label": "Organization"}, {"key": "securitiesassociation"}],
 }
 # Queries the Python API issues outside queries/ (the store's own helpers).
 API_QUERIES = [

@@ -58,6 +58,12 @@ class Graph:
         """The entity an id, name or alias names (errors list the closest matches)."""
         return resolve(self.store, name)
 
+    def search(self, text: str, *, label: str = "any") -> Answer:
+        """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised)."""
+        from ruralgraph.questions import search_key
+
+        return self.query("search", key=search_key(text), label=label)
+
     def query(self, name: str, *, timeout_ms: int | None = None, row_limit: int | None = None,
               **params: Any) -> Answer:
         """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them)."""
@@ -160,6 +166,23 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
     return Graph(StoreSettings.resolve(db=db, neo4j=neo4j), writable=writable)
 
 
+def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
+    """Possible duplicates among the entities in ``paths`` (never merged here)."""
+    from ruralgraph.dedupe import candidates
+    from ruralgraph.ingest import read_inputs
+
+    _, records, decisions = read_inputs(paths)
+    return [candidate.row() for candidate in candidates(records, decisions, threshold)]
+
+
+def decisions_file(paths: list[Path]) -> Path:
+    """Where confirmed decisions go: merges.yaml in the first folder given (or beside the first file)."""
+    from ruralgraph.dedupe import DECISIONS_FILE
+
+    first = Path(paths[0])
+    return (first if first.is_dir() else first.parent) / DECISIONS_FILE
+
+
 def queries() -> list[dict[str, str]]:
     """The named queries: name, description and parameters."""
     return [{"name": spec.name, "description": spec.description,
@@ -167,4 +190,4 @@ def queries() -> list[dict[str, str]]:
             for spec in library().values()]
 
 
-__all__ = ["Answer", "Graph", "LoadReport", "connect", "load", "queries", "validate"]
+__all__ = ["Answer", "Graph", "LoadReport", "connect", "dedupe", "load", "queries", "validate"]

@@ -202,6 +202,18 @@ def query(
 
 @app.command()
 @reports_errors
+def search(
+    text: Annotated[str, typer.Argument(help="Part of a name, alias, pinyin or English name.")],
+    label: Annotated[str, typer.Option(help="Only this label (Organization, Program …).")] = "any",
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """Find entities by any of their names: 扶贫, zhongguozhengquan, "Securities Association"."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        _print_answer(graph.search(text, label=label), fmt)
+
+
+@app.command()
+@reports_errors
 def partners(
     org: Annotated[str, typer.Argument(help="An organisation's id, name or alias.")],
     db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
@@ -301,6 +313,28 @@ def export(
         written = graph.export(fmt, output)
     for path in written:
         stderr.print(f"wrote {path}", markup=False, highlight=False)
+
+
+@app.command()
+@reports_errors
+def dedupe(
+    paths: Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")],
+    threshold: Annotated[float, typer.Option(help="Name similarity (0-100) that makes a candidate.")] = 85,
+    confirm: Annotated[tuple[str, str] | None, typer.Option(help="KEEP DUPLICATE: record that they are one entity.",
+                                                            show_default=False)] = None,
+    distinct: Annotated[tuple[str, str] | None, typer.Option(help="A B: record that they are different.",
+                                                             show_default=False)] = None,
+    note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    fmt: FormatOption = "table",
+) -> None:
+    """List possible duplicates for a person to confirm; --confirm/--distinct record a decision in merges.yaml."""
+    from ruralgraph.dedupe import record_decision
+
+    if confirm or distinct:
+        path = record_decision(api.decisions_file(paths), merge=confirm, distinct=distinct, note=note)
+        stderr.print(f"recorded in {path}; every load of these files now applies it", markup=False)
+        return
+    print_rows(api.dedupe(paths, threshold=threshold), fmt, title="possible duplicates (none merged)")
 
 
 @app.command("schema")

@@ -25,6 +25,7 @@ def build_batch(records: Records, known_in_store: LabelLookup | None = None) -> 
     """Validate the records as a whole and group them for writing; raise ``InvalidInput`` otherwise."""
     problems: list[Problem] = []
     nodes = _unique_nodes(records.nodes, problems)
+    problems.extend(_shared_uscc(nodes))
     relationships = _unique_relationships(records.relationships, problems)
     labels = {node_id: node.label for node_id, (node, _) in nodes.items()}
     referenced = {ref for rel, _ in relationships.values() for ref in (rel.from_, rel.to, rel.source)}
@@ -64,6 +65,24 @@ def _unique_nodes(located: list[tuple[Node, Where]], problems: list[Problem]) ->
                                     f"{node.label} {node.id!r} is declared again with different "
                                     f"{', '.join(fields)} (first at {first_where}); declare it once and refer to it"))
     return nodes
+
+
+def _shared_uscc(nodes: dict[str, tuple[Node, Where]]) -> list[Problem]:
+    """Two ids with one 统一社会信用代码 are one organisation declared twice."""
+    problems = []
+    first_by_code: dict[str, tuple[str, Where]] = {}
+    for node_id, (node, where) in nodes.items():
+        code = getattr(node, "uscc", None)
+        if code is None:
+            continue
+        if code in first_by_code:
+            other, other_where = first_by_code[code]
+            problems.append(Problem(where.file, where.line, "uscc",
+                                    f"{node_id!r} has the same 统一社会信用代码 {code} as {other!r} (at {other_where}): "
+                                    "one organisation, one node; merge them (ruralgraph dedupe --confirm)"))
+        else:
+            first_by_code[code] = (node_id, where)
+    return problems
 
 
 def _unique_relationships(

@@ -14,6 +14,7 @@ from pathlib import Path
 from ruralgraph.batch import GraphBatch
 from ruralgraph.cases import CASE_FILE_SUFFIXES, read_case_file
 from ruralgraph.dataset import build_batch
+from ruralgraph.dedupe import DECISIONS_FILE, Decisions, apply_merges, read_decisions
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
 from ruralgraph.mapping import mapping_for, read_mappings, read_table
 from ruralgraph.model import Region, Relationship, Source
@@ -55,14 +56,24 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def read_inputs(paths: Iterable[Path | str]) -> tuple[list[Path], Records]:
-    """Read and validate every input file on its own; raise ``InvalidInput`` with all problems."""
+def read_inputs(paths: Iterable[Path | str]) -> tuple[list[Path], Records, Decisions]:
+    """Read and validate every input file on its own; raise ``InvalidInput`` with all problems.
+
+    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
+    """
     files = discover(paths)
     if not files:
         raise InvalidInput([Problem(", ".join(str(p) for p in paths), None, "", "no input files found")])
     mappings, problems = read_mappings()
     records = Records()
+    decisions = Decisions()
     for path in files:
+        if path.name == DECISIONS_FILE:
+            found, file_problems = read_decisions(path)
+            decisions.merges.extend(found.merges)
+            decisions.distinct.extend(found.distinct)
+            problems.extend(file_problems)
+            continue
         if path.suffix.lower() in CASE_FILE_SUFFIXES:
             file_records, file_problems = read_case_file(path)
         elif path.suffix.lower() in TABLE_SUFFIXES:
@@ -79,7 +90,7 @@ def read_inputs(paths: Iterable[Path | str]) -> tuple[list[Path], Records]:
         records.extend(file_records)
     if problems:
         raise InvalidInput(problems)
-    return files, records
+    return files, records, decisions
 
 
 def complete_regions(records: Records, year: int = REFERENCE_YEAR) -> Records:
@@ -144,8 +155,8 @@ def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
 
 def prepare(paths: Iterable[Path | str], store: Store | None = None) -> tuple[list[Path], GraphBatch]:
     """Read, complete and validate the inputs as one batch (references may point into ``store``)."""
-    files, records = read_inputs(paths)
-    records = complete_regions(records)
+    files, records, decisions = read_inputs(paths)
+    records = complete_regions(apply_merges(records, decisions))
     return files, build_batch(records, store.labels_of if store is not None else None)
 
 

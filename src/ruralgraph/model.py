@@ -14,6 +14,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from ruralgraph.money import parse_amount
+from ruralgraph.names import clean_name, merged_aliases, search_keys
 
 # Ids are short ASCII slugs so that they are stable across tools, file systems and URLs;
 # the Chinese name lives in ``name`` and ``aliases``.
@@ -28,7 +29,7 @@ Year = Annotated[int, Field(ge=1949, le=2100)]
 AmountCny = Annotated[int, Field(gt=0, lt=10**14)]
 
 # Properties the embedded engine reserves for itself (kglite adds ``title`` and ``type``).
-RESERVED_PROPERTIES = frozenset({"title", "type", "labels"})
+RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys"})
 
 
 class OrgKind(StrEnum):
@@ -77,9 +78,26 @@ class Node(BaseModel):
     aliases: list[Text] = Field(default_factory=list, description="Former and short names.")
     note: Text | None = Field(default=None, description="A curator's remark, in their own words.")
 
+    @model_validator(mode="after")
+    def _normalise_names(self) -> Node:
+        """"X(原Y)" becomes name X with aliases Y and the written form; every variant stays findable."""
+        name, formers = clean_name(self.name)
+        variants: list[str] = [*formers, self.name] if name != self.name else []
+        for alias in self.aliases:
+            cleaned, alias_formers = clean_name(alias)
+            variants += [cleaned, *alias_formers, alias]
+        self.name = name
+        self.aliases = merged_aliases(name, variants)
+        return self
+
     def properties(self) -> dict[str, Any]:
-        """The node's properties as stored in the graph: unknown values are left out, never empty."""
-        return _present(self.model_dump(mode="json", exclude={"label"}))
+        """The node's properties as stored in the graph: unknown values are left out, never empty.
+
+        ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
+        """
+        props = _present(self.model_dump(mode="json", exclude={"label"}))
+        props["search_keys"] = search_keys(self.name, self.aliases, self.name_en, pinyin=self.label != "Source")
+        return props
 
 
 class Organization(Node):

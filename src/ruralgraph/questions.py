@@ -177,13 +177,29 @@ def resolve(store: Store, text: str) -> Entity:
     text = text.strip()
     if not text:
         raise NotFound("an empty name names nothing")
-    rows = store.run(get_query("find").cypher, {"text": text})
+    from ruralgraph.names import clean_name
+
+    rows: list[Row] = []
+    for form in dict.fromkeys([text, clean_name(text)[0]]):  # as written, then without "(原…)" notes
+        rows = store.run(get_query("find").cypher, {"text": form})
+        if not rows:  # then the normalised forms: full/half width, spaces, case, pinyin, English name
+            rows = [row for row in store.run(get_query("search").cypher, {"key": search_key(form), "label": "any"})
+                    if row["exact"]]
+        if rows:
+            break
     if len(rows) == 1:
         return Entity(rows[0]["id"], rows[0]["name"], rows[0]["label"])
     if len(rows) > 1:
         listed = "; ".join(f"{row['name']} ({row['label']}, id {row['id']})" for row in sorted(rows, key=str))
         raise Ambiguous(f"{text!r} names {len(rows)} entities: {listed}. Use the id")
     raise NotFound(f"nothing is called {text!r}{_suggestions(store, text)}")
+
+
+def search_key(text: str) -> str:
+    """The form ``search`` compares: normalised text, or pinyin letters as typed (spaces removed)."""
+    from ruralgraph.names import normalise
+
+    return normalise(text)
 
 
 def _suggestions(store: Store, text: str) -> str:

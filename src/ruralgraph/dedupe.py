@@ -1,0 +1,155 @@
+"""Possible duplicates, for a person to confirm; confirmed merges replay on every load.
+
+Nothing is merged silently. ``candidates`` lists pairs of entities of one label whose names are
+near-identical (or that share a name, or a 统一社会信用代码). A person confirms a merge — or that
+two are distinct — with ``ruralgraph dedupe --confirm KEEP DUPLICATE`` / ``--distinct A B``; the
+decision goes into ``merges.yaml`` beside the data, and every later load applies it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+from ruralgraph.cases import _field_path
+from ruralgraph.errors import InvalidInput, Problem
+from ruralgraph.model import Id, Node, Text
+from ruralgraph.names import merged_aliases, normalise
+from ruralgraph.records import Records
+from ruralgraph.yamlfile import line_of, load_yaml
+
+DECISIONS_FILE = "merges.yaml"
+COMPARED_LABELS = ("Organization", "Program", "Fund", "Event")
+
+
+class Merge(BaseModel):
+    """A confirmed merge: ``merge`` is the same entity as ``keep``."""
+
+    model_config = ConfigDict(extra="forbid")
+    keep: Id
+    merge: Id
+    note: Text | None = None
+
+
+class Decisions(BaseModel):
+    """The merges and the distinct pairs that people have confirmed."""
+
+    model_config = ConfigDict(extra="forbid")
+    merges: list[Merge] = Field(default_factory=list)
+    distinct: list[tuple[Id, Id]] = Field(default_factory=list)
+
+
+def read_decisions(path: Path) -> tuple[Decisions, list[Problem]]:
+    """Read a ``merges.yaml`` file."""
+    document, problems = load_yaml(path)
+    if problems:
+        return Decisions(), problems
+    try:
+        return Decisions.model_validate(document or {}), []
+    except ValidationError as error:
+        return Decisions(), [Problem(str(path), line_of(document, tuple(e["loc"])), _field_path(tuple(e["loc"])),
+                                     e["msg"]) for e in error.errors()]
+
+
+def apply_merges(records: Records, decisions: Decisions) -> Records:
+    """Fold each merged entity into the one kept: references rewritten, its names kept as aliases."""
+    if not decisions.merges:
+        return records
+    target = {merge.merge: merge.keep for merge in decisions.merges}
+    by_id = {node.id: node for node, _ in records.nodes}
+    problems = [Problem("merges.yaml", None, "keep", f"{merge.keep!r} is not in the data being loaded")
+                for merge in decisions.merges if merge.merge in by_id and merge.keep not in by_id]
+    if problems:
+        raise InvalidInput(problems)
+    extra_names: dict[str, list[str]] = {}
+    for merge in decisions.merges:
+        if merge.merge in by_id:
+            gone = by_id[merge.merge]
+            extra_names.setdefault(merge.keep, []).extend([gone.name, *gone.aliases])
+    merged = Records()
+    for node, where in records.nodes:
+        if node.id in target:
+            continue
+        if node.id in extra_names:
+            node = node.model_copy(update={"aliases": merged_aliases(node.name, [*node.aliases, *extra_names[node.id]])})
+        merged.nodes.append((node, where))
+    for rel, where in records.relationships:
+        update = {attr: target[value] for attr, value in (("from_", rel.from_), ("to", rel.to), ("source", rel.source))
+                  if value in target}
+        merged.relationships.append((rel.model_copy(update=update) if update else rel, where))
+    return merged
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Two entities that may be one."""
+
+    label: str
+    a: str
+    a_name: str
+    b: str
+    b_name: str
+    score: float
+    reason: str
+
+    def row(self) -> dict[str, Any]:
+        """As a printable row."""
+        return self.__dict__.copy()
+
+
+def candidates(records: Records, decisions: Decisions, threshold: float = 85) -> list[Candidate]:
+    """Pairs of one label with near-identical names (not already merged or confirmed distinct)."""
+    settled = {frozenset(pair) for pair in decisions.distinct} | {
+        frozenset((m.keep, m.merge)) for m in decisions.merges}
+    found: dict[frozenset[str], Candidate] = {}
+    nodes = {node.id: node for node, _ in records.nodes}
+    for label in COMPARED_LABELS:
+        group = sorted((n for n in nodes.values() if n.label == label), key=lambda n: n.id)
+        keys = [normalise(n.name) for n in group]
+        for index, node in enumerate(group):
+            for other in group[index + 1:]:
+                pair = frozenset((node.id, other.id))
+                if pair in settled:
+                    continue
+                reason = _same_entity_reason(node, other)
+                if reason:
+                    found[pair] = Candidate(label, node.id, node.name, other.id, other.name, 100.0, reason)
+            for _, score, position in process.extract(keys[index], keys, scorer=fuzz.ratio, score_cutoff=threshold,
+                                                      limit=20):
+                other = group[position]
+                pair = frozenset((node.id, other.id))
+                if other.id <= node.id or pair in settled or pair in found:
+                    continue
+                found[pair] = Candidate(label, node.id, node.name, other.id, other.name, round(score, 1),
+                                        "similar names")
+    return sorted(found.values(), key=lambda c: (-c.score, c.label, c.a, c.b))
+
+
+def _same_entity_reason(node: Node, other: Node) -> str | None:
+    code = getattr(node, "uscc", None)
+    if code and code == getattr(other, "uscc", None):
+        return f"same 统一社会信用代码 {code}"
+    names = {normalise(n) for n in (node.name, *node.aliases)}
+    shared = names & {normalise(n) for n in (other.name, *other.aliases)}
+    return f"share the name {sorted(shared)[0]}" if shared else None
+
+
+def record_decision(path: Path, *, merge: tuple[str, str] | None = None,
+                    distinct: tuple[str, str] | None = None, note: str | None = None) -> Path:
+    """Add a confirmed merge (keep, duplicate) or distinct pair to the decisions file."""
+    decisions, problems = read_decisions(path) if path.exists() else (Decisions(), [])
+    if problems:
+        raise InvalidInput(problems)
+    if merge is not None:
+        decisions.merges.append(Merge(keep=merge[0], merge=merge[1], note=note))
+    if distinct is not None:
+        decisions.distinct.append((distinct[0], distinct[1]))
+    header = "# Decisions on possible duplicates (ruralgraph dedupe). Every load replays them.\n"
+    body = yaml.safe_dump(decisions.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
+    path.write_text(header + body, encoding="utf-8")
+    return path
