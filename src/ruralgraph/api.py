@@ -169,9 +169,9 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
 def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
     """Possible duplicates among the entities in ``paths`` (never merged here)."""
     from ruralgraph.dedupe import candidates
-    from ruralgraph.ingest import read_inputs
+    from ruralgraph.ingest import input_nodes
 
-    _, records, decisions = read_inputs(paths)
+    records, decisions = input_nodes(paths)
     return [candidate.row() for candidate in candidates(records, decisions, threshold)]
 
 

