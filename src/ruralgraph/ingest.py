@@ -154,7 +154,7 @@ def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
         index = check(inputs, None if replace else store)
         store.apply_schema(read_constraint_statements())
         size = store.write_batch_rows
-        chunks = chain(node_chunks(inputs.sources, index, size), relationship_chunks(inputs.sources, index, size))
+        chunks = chain(node_chunks(index, size), relationship_chunks(index, size))
         store.write(chunks, progress=progress, replace=replace)
         counts = store.counts()
     return LoadReport(files=[str(f) for f in inputs.files], nodes=index.node_count,

