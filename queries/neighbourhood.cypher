@@ -12,10 +12,25 @@
 // column: role: str — the actor's role
 // column: evidence: str — the quoted span
 // column: source: str — the source's id
+// One branch per distance, each skipped unless $hops reaches it: a variable-length bound cannot be a
+// parameter, and expanding to the longest bound before filtering would do 4-hop work for 1 hop.
 MATCH (e) WHERE e.id = $entity
-MATCH p = (e)-[*1..4]-(n)
-WHERE length(p) <= $hops
-UNWIND relationships(p) AS r
+CALL (e) {
+  MATCH (e)-[r]-()
+  RETURN r
+  UNION
+  WITH e WHERE $hops >= 2
+  MATCH (e)-[]-()-[r]-()
+  RETURN r
+  UNION
+  WITH e WHERE $hops >= 3
+  MATCH (e)-[]-()-[]-()-[r]-()
+  RETURN r
+  UNION
+  WITH e WHERE $hops >= 4
+  MATCH (e)-[]-()-[]-()-[]-()-[r]-()
+  RETURN r
+}
 WITH DISTINCT r
 RETURN startNode(r).id AS from_id, startNode(r).name AS from, labels(startNode(r))[0] AS from_label, type(r) AS type,
        endNode(r).id AS to_id, endNode(r).name AS to, labels(endNode(r))[0] AS to_label, r.role AS role,

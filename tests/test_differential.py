@@ -9,7 +9,7 @@ import pytest
 from conftest import neo4j_settings
 
 from ruralgraph.ingest import load
-from ruralgraph.questions import bind, library
+from ruralgraph.questions import BY_ID, BY_NAME, bind, library
 from ruralgraph.resources import data_dir
 from ruralgraph.store import Store, StoreSettings, open_store
 
@@ -35,6 +35,9 @@ API_QUERIES = [
     ("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count", {}),
     ("MATCH (n:`Organization`) WHERE n.id IN $ids RETURN n.id AS id", {"ids": ["crdf", "sac", "nope"]}),
     ("MATCH (n) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases", {}),
+    (BY_ID, {"text": "crdf"}),
+    (BY_NAME, {"text": "隰县"}),
+    (BY_NAME, {"text": "中国证券业协会"}),
 ]
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from rapidfuzz import fuzz, process
 
 from ruralgraph.errors import Ambiguous, NotFound, QueryError
+from ruralgraph.model import LABELS
 from ruralgraph.resources import queries_dir
 from ruralgraph.store.base import Row, Store
 
@@ -172,6 +173,13 @@ class Entity:
     label: str
 
 
+# Exact id, then exact name: each uses an index (the id, and every label's name index), so most
+# look-ups never reach find's scan of aliases.
+BY_ID = "MATCH (n {id: $text}) RETURN n.id AS id, n.name AS name, labels(n)[0] AS label"
+BY_NAME = " UNION ".join(f"MATCH (n:`{label}` {{name: $text}}) RETURN n.id AS id, n.name AS name, "
+                         f"labels(n)[0] AS label" for label in LABELS)
+
+
 def resolve(store: Store, text: str) -> Entity:
     """The one entity an id, name or alias names; otherwise NotFound/Ambiguous listing candidates."""
     text = text.strip()
@@ -179,8 +187,10 @@ def resolve(store: Store, text: str) -> Entity:
         raise NotFound("an empty name names nothing")
     from ruralgraph.names import clean_name
 
-    rows: list[Row] = []
+    rows = store.run(BY_ID, {"text": text}) or store.run(BY_NAME, {"text": text})  # both use indexes
     for form in dict.fromkeys([text, clean_name(text)[0]]):  # as written, then without "(原…)" notes
+        if rows:
+            break
         rows = store.run(get_query("find").cypher, {"text": form})
         if not rows:  # then the normalised forms: full/half width, spaces, case, pinyin, English name
             rows = [row for row in store.run(get_query("search").cypher, {"key": search_key(form), "label": "any"})
