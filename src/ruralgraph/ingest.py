@@ -18,6 +18,7 @@ from ruralgraph.cases import CASE_FILE_SUFFIXES, read_case_file
 from ruralgraph.dataset import InputSource, MemorySource, Validator, node_chunks, relationship_chunks
 from ruralgraph.dedupe import DECISIONS_FILE, Decisions, read_decisions
 from ruralgraph.errors import InvalidInput, Problem
+from ruralgraph.faults import checkpoint
 from ruralgraph.mapping import mapping_for, read_mappings, read_table
 from ruralgraph.model import Node
 from ruralgraph.records import Records
@@ -152,6 +153,7 @@ def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
     inputs = open_inputs(paths)
     with open_store(settings, writable=True) as store:
         index = check(inputs, None if replace else store)
+        checkpoint("after-validation")
         store.apply_schema(read_constraint_statements())
         size = store.write_batch_rows
         chunks = chain(node_chunks(index, size), relationship_chunks(index, size))

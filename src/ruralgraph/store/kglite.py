@@ -2,8 +2,8 @@
 
 Readers open a read-only copy as of the last save (``kglite.load``), so they never wait for a
 writer; a writer holds kglite's single-writer lease. A write is one kglite transaction: on any
-error it rolls back and the file is untouched; on success it commits (write-ahead logged) and
-saves atomically (temp file + rename), so a crash at any point leaves the old or the new graph.
+error it rolls back and the file is untouched; on success it commits in memory and saves
+atomically (temp file, fsync, rename), so a crash at any point leaves the old or the new graph.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import kglite
 
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
+from ruralgraph.faults import checkpoint
+from ruralgraph.safety import assert_read_only
 from ruralgraph.store.base import Progress, Row, Store, check_row_limit, statement_for
 
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
@@ -37,7 +39,10 @@ class KgliteStore(Store):
         try:
             if writable:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._graph = kglite.open(str(self.path))
+                # No write-ahead log: the atomic save (temp file, fsync, rename) is the one moment a
+                # write becomes durable, so readers (who read the saved file) and a writer that
+                # reopens after a crash always see the same graph: the old one or the new one.
+                self._graph = kglite.open(str(self.path), durable="off")
             elif self.path.exists():
                 self._graph = kglite.load(str(self.path))
             else:
@@ -63,6 +68,8 @@ class KgliteStore(Store):
         """Run one statement; without ``write`` the engine refuses every write clause."""
         if write and not self.writable:
             raise QueryError("this store was opened read-only")
+        if not write:
+            assert_read_only(query)
         self._graph.read_only(not write)
         try:
             result = self._graph.cypher(
@@ -92,17 +99,22 @@ class KgliteStore(Store):
         try:
             if replace:
                 transaction.cypher("MATCH (n) DETACH DELETE n")
-            for chunk in chunks:
+            for number, chunk in enumerate(chunks):
                 transaction.cypher(statement_for(chunk), params={"rows": chunk.rows})
                 if progress:
                     progress(len(chunk.rows))
+                if number == 0:
+                    checkpoint("mid-write")
+            checkpoint("before-commit")
             transaction.commit()
         except BaseException:
             transaction.rollback()
             raise
         finally:
             self._graph.read_only(True)
+        checkpoint("before-save")
         self._graph.save()
+        checkpoint("after-save")
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create the constraints and indexes (idempotent: every statement says IF NOT EXISTS)."""

@@ -16,6 +16,8 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
+from ruralgraph.faults import checkpoint
+from ruralgraph.safety import assert_read_only
 from ruralgraph.store.base import Progress, Row, Store, StoreSettings, check_row_limit, redact_uri, statement_for
 
 CONNECT_TIMEOUT_S = 5.0
@@ -36,8 +38,11 @@ class Neo4jStore(Store):
         if settings.neo4j_user or settings.neo4j_password:
             auth = (settings.neo4j_user or "neo4j", settings.neo4j_password or "")
         try:
+            # Server notifications (e.g. "relationship type does not exist") would be printed as
+            # warnings; a type the data lacks simply matches nothing, on both engines.
             self._driver = GraphDatabase.driver(settings.neo4j_uri, auth=auth, connection_timeout=CONNECT_TIMEOUT_S,
-                                                connection_acquisition_timeout=CONNECT_TIMEOUT_S * 2)
+                                                connection_acquisition_timeout=CONNECT_TIMEOUT_S * 2,
+                                                notifications_min_severity="OFF")
             self._driver.verify_connectivity()
         except AuthError as error:
             self._close_quietly()
@@ -73,6 +78,8 @@ class Neo4jStore(Store):
         """Run one statement in its own transaction; READ access mode unless ``write``."""
         if write and not self.writable:
             raise QueryError("this store was opened read-only")
+        if not write:
+            assert_read_only(query)
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
         @neo4j.unit_of_work(timeout=timeout)
@@ -103,10 +110,13 @@ class Neo4jStore(Store):
             with self._session(write=True) as session, session.begin_transaction() as tx:
                 if replace:
                     tx.run("MATCH (n) DETACH DELETE n").consume()
-                for chunk in chunks:
+                for number, chunk in enumerate(chunks):
                     tx.run(statement_for(chunk), rows=chunk.rows).consume()
                     if progress:
                         progress(len(chunk.rows))
+                    if number == 0:
+                        checkpoint("mid-write")
+                checkpoint("before-commit")
                 tx.commit()
         except (ServiceUnavailable, DriverError) as error:
             raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error

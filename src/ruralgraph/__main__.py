@@ -1,0 +1,5 @@
+"""python -m ruralgraph: the command line."""
+
+from ruralgraph.cli import main
+
+main()
