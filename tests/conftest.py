@@ -26,7 +26,7 @@ from ruralgraph.store import Store, StoreSettings, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "neo4j_server"))
-from launcher import Neo4jServer, _free_port  # noqa: E402
+from launcher import Neo4jServer, _free_port  # noqa: E402,F401
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ENGINES = ["kglite", "neo4j"]
 

@@ -63,7 +63,7 @@ def _problem(name: str, document: Any, detail: dict[str, Any]) -> Problem:
         message = f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
     elif kind == "missing":
         message = "is required"
-    elif "input" in detail and kind not in ("model_type", "list_type"):
+    elif "input" in detail and kind not in ("model_type", "list_type") and not isinstance(detail["input"], dict):
         message = f"{message} (got {detail['input']!r})"
     return Problem(name, line_of(document, loc), field, message)
 

@@ -279,7 +279,9 @@ class Validator:
         for start, end, where in self.part_of:
             if start != end:
                 graph.add_edge(start, end, where=where)
-        for cycle in nx.simple_cycles(graph):
+        for found in nx.simple_cycles(graph):
+            first = found.index(min(found))  # start at the smallest id, so the report is the same every run
+            cycle = found[first:] + found[:first]
             where = graph.edges[cycle[-1], cycle[0]]["where"]
             self._problem(where, "to", f"PART_OF goes round in a circle: {' → '.join([*cycle, cycle[0]])}")
 

@@ -118,18 +118,21 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
         return Records(), [Problem(name, 1, ", ".join(absent), f"column(s) missing; the mapping "
                                    f"{loaded.path.name} needs {', '.join(sorted(needed))}")]
     row_count = 0
+    row_start = 2  # the line a row begins on (a quoted cell may span lines)
     try:
         for row in reader:
             row_count += 1
-            line = reader.line_num
+            line = row_start
+            row_start = reader.line_num + 1
             if None in row or any(value is None for value in row.values()):
-                problems.append(Problem(name, line, "", f"row has {len(row.get(None) or []) + len(header)} "
-                                        f"fields where the header has {len(header)}"))
+                fields = sum(1 for k, v in row.items() if k is not None and v is not None) + len(row.get(None) or [])
+                problems.append(Problem(name, line, "", f"row has {fields} fields where the header has {len(header)}"))
                 continue
             for values in _split_rows(row, mapping.split):
                 _apply_templates(values, mapping, Where(name, line), records, problems)
     except csv.Error as error:
-        problems.append(Problem(name, reader.line_num, "", f"CSV: {error}"))
+        hint = " (a quote that is never closed?)" if "end of data" in str(error) else ""
+        problems.append(Problem(name, row_start, "", f"CSV: {error}{hint}"))
     if row_count == 0 and not problems:
         problems.append(Problem(name, None, "", "file has a header but no rows"))
     return (Records(), problems) if problems else (records, [])

@@ -66,6 +66,20 @@ class Neo4jServer:
             with open_store(StoreSettings(neo4j_uri=self.uri, **credentials)) as store:
                 assert store.run("RETURN 1 AS one") == [{"one": 1}]
 
+    def crash(self) -> None:
+        """Kill the server process at once (SIGKILL), keeping its data folder."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=60)
+
+    def restart(self) -> None:
+        """Start again on the same data (Neo4j recovers from its transaction log), on a fresh port."""
+        self.crash()
+        self.port = _free_port()
+        self.uri = f"bolt://127.0.0.1:{self.port}"
+        self.log = []
+        self.start()
+
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
             assert self.process.stdin is not None
