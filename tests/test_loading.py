@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import cli_json, run_cli, snapshot, store_args
 
 from ruralgraph.ingest import load
@@ -85,3 +87,42 @@ def test_store_location_comes_from_the_environment(tmp_path: Path, monkeypatch) 
     result = run_cli("load", str(data_dir() / "cases"), str(data_dir() / "key-counties"))
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "env.kgl").exists()
+
+
+def test_one_fact_from_two_sources_stays_two_relationships(empty_settings: StoreSettings, tmp_path: Path) -> None:
+    text = ("sources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
+            "organizations: [{id: a, name: 甲, kind: other}, {id: b, name: 乙, kind: other}]\n"
+            "relationships:\n"
+            "  - {from: a, type: PARTNERS_WITH, to: b, source: s1, evidence: 甲乙合作}\n"
+            "  - {from: a, type: PARTNERS_WITH, to: b, source: s2, evidence: 甲与乙合作, role: 共建}\n")
+    (tmp_path / "two.yaml").write_text(text, encoding="utf-8")
+    load([tmp_path / "two.yaml"], empty_settings)
+    with open_store(empty_settings) as store:
+        rows = store.run("MATCH (:Organization {id: 'a'})-[r:PARTNERS_WITH]->(:Organization {id: 'b'}) "
+                         "RETURN r.source AS source, r.role AS role ORDER BY source")
+    assert rows == [{"source": "s1", "role": None}, {"source": "s2", "role": "共建"}]
+
+
+def test_a_failure_during_the_bulk_write_leaves_the_file_as_it_was(seed_db: Path, tmp_path: Path,
+                                                                   monkeypatch) -> None:  # noqa: ANN001
+    import shutil
+
+    from ruralgraph.store import kglite as kglite_store
+
+    db = tmp_path / "graph.kgl"
+    shutil.copy(seed_db, db)
+    with open_store(StoreSettings(db=db)) as store:
+        before = snapshot(store)
+
+    real_frame = kglite_store._frame
+
+    def fail_on_relationships(rows):  # noqa: ANN001, ANN202 - nodes are already added in memory by then
+        if rows and "from" in rows[0]:
+            raise RuntimeError("disk full")
+        return real_frame(rows)
+
+    monkeypatch.setattr(kglite_store, "_frame", fail_on_relationships)
+    with pytest.raises(RuntimeError, match="disk full"):
+        load([data_dir()], StoreSettings(db=db), replace=True)  # replace: the bulk path, after a delete
+    with open_store(StoreSettings(db=db)) as store:
+        assert snapshot(store) == before

@@ -34,6 +34,10 @@ Neo4jOption = Annotated[str | None, typer.Option("--neo4j", help="Neo4j bolt URI
                                                   "credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
                                                   show_default=False)]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
+ParamOption = Annotated[list[str], typer.Option("--param", "-p", help="name=value (JSON values allowed); "
+                                                 "names of entities resolve through ids, names and aliases.")]
+TimeoutOption = Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")]
+LimitOption = Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -144,10 +148,10 @@ def validate(
 @reports_errors
 def cypher(
     query: Annotated[str, typer.Argument(help="A Cypher statement; pass values with -p, never inline.")],
-    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value (JSON values allowed).")] = [],  # noqa: B006
+    param: ParamOption = [],  # noqa: B006
     write: Annotated[bool, typer.Option(help="Allow the statement to write.")] = False,
-    timeout: Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")] = None,
-    limit: Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")] = None,
+    timeout: TimeoutOption = None,
+    limit: LimitOption = None,
     db: DbOption = None,
     neo4j: Neo4jOption = None,
     fmt: FormatOption = "table",
@@ -182,11 +186,11 @@ def _print_answer(answer: Any, fmt: str, explain: bool = False) -> None:
 @reports_errors
 def query(
     name: Annotated[str | None, typer.Argument(help="A query from queries/ (see --list).")] = None,
-    param: Annotated[list[str], typer.Option("--param", "-p", help="name=value; names resolve via aliases.")] = [],  # noqa: B006
+    param: ParamOption = [],  # noqa: B006
     list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     explain: Annotated[bool, typer.Option(help="Show the Cypher and the parameters it ran with.")] = False,
-    timeout: Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")] = None,
-    limit: Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")] = None,
+    timeout: TimeoutOption = None,
+    limit: LimitOption = None,
     db: DbOption = None,
     neo4j: Neo4jOption = None,
     fmt: FormatOption = "table",

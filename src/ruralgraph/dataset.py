@@ -250,6 +250,7 @@ class Validator:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
                 self.labels[number] = "Source"
+                self.node_seen[number] = (0, Where("gazetteer", None))
                 source_node = gazetteer_source(self.year)
                 pickle.dump(("Source", source_node.id, source_node.properties()), self.node_spool)
         for rel in self.gazetteer_rels:

@@ -79,7 +79,9 @@ def _pinyin_tables() -> tuple[dict[str, list[list[str]]], dict[int, str]]:
 
 @lru_cache(maxsize=4096)
 def _toneless(syllable: str) -> str:
-    return "".join(ch for ch in unicodedata.normalize("NFD", syllable) if not unicodedata.combining(ch))
+    # ü is typed as v (as pypinyin writes it): 略 → lve
+    folded = unicodedata.normalize("NFD", syllable).replace("u\u0308", "v")
+    return "".join(ch for ch in folded if not unicodedata.combining(ch))
 
 
 def search_keys(name: str, aliases: Iterable[str], name_en: str | None = None, *, pinyin: bool = True) -> list[str]:

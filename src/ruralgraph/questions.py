@@ -274,7 +274,7 @@ class Answer:
         return [row.model_dump() for row in self.rows]
 
     def to_df(self) -> Any:
-        """Rows as a pandas DataFrame (needs pandas: pip install 'ruralgraph[pandas]')."""
+        """Rows as a pandas DataFrame."""
         import pandas as pd
 
         return pd.DataFrame(self.to_dicts(), columns=self.columns)

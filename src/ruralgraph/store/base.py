@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ruralgraph.batch import Chunk, RelGroup
 from ruralgraph.errors import QueryError
+from ruralgraph.safety import assert_read_only
 from ruralgraph.model import LABELS, REL_TYPES
 
 DEFAULT_DB = "ruralgraph.kgl"
@@ -139,7 +140,8 @@ class Store(ABC):
     engine: ClassVar[str]
     write_batch_rows: ClassVar[int]  # rows per chunk, sized by measurement (docs/benchmarks.md)
 
-    @abstractmethod
+    writable: bool
+
     def run(
         self,
         query: str,
@@ -151,9 +153,21 @@ class Store(ABC):
     ) -> list[Row]:
         """Run one Cypher statement; rows come back as plain Python values (see ``plain_value``).
 
-        Without ``write`` the engine itself refuses any write. Past ``row_limit`` rows or
-        ``timeout_ms`` milliseconds, a ``QueryError`` says so.
+        Without ``write`` the query is refused if it would write (``safety.assert_read_only``), and
+        the engine runs it read-only as well. Past ``row_limit`` rows or ``timeout_ms``
+        milliseconds, a ``QueryError`` says so.
         """
+        if write and not self.writable:
+            raise QueryError("this store was opened read-only")
+        if not write:
+            assert_read_only(query)
+        fetch = None if row_limit is None else row_limit + 1  # one more row tells that the limit was passed
+        return check_row_limit(self._execute(query, dict(params or {}), write, timeout_ms, fetch), row_limit)
+
+    @abstractmethod
+    def _execute(self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None,
+                 fetch: int | None) -> list[Row]:
+        """Run one statement on the engine (read-only unless ``write``), returning at most ``fetch`` rows."""
 
     @abstractmethod
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:

@@ -8,17 +8,18 @@ atomically (temp file, fsync, rename), so a crash at any point leaves the old or
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import gc
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import kglite
+import pandas as pd
 
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.safety import assert_read_only
-from ruralgraph.store.base import Progress, Row, Store, check_row_limit, statement_for
+from ruralgraph.store.base import Progress, Row, Store, statement_for
 
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
 # its own errors, and an unknown label simply matches nothing on both engines.
@@ -56,28 +57,12 @@ class KgliteStore(Store):
             raise StoreError(f"cannot open {self.path}: {error}") from error
         self._graph.read_only(True)
 
-    def run(
-        self,
-        query: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        write: bool = False,
-        timeout_ms: int | None = None,
-        row_limit: int | None = None,
-    ) -> list[Row]:
-        """Run one statement; without ``write`` the engine refuses every write clause."""
-        if write and not self.writable:
-            raise QueryError("this store was opened read-only")
-        if not write:
-            assert_read_only(query)
+    def _execute(self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None,
+                 fetch: int | None) -> list[Row]:
+        """One statement through kglite, its read-only mode on unless ``write``; saved after a write."""
         self._graph.read_only(not write)
         try:
-            result = self._graph.cypher(
-                query,
-                params=dict(params or {}),
-                timeout_ms=timeout_ms,
-                row_limit=None if row_limit is None else row_limit + 1,
-            )
+            result = self._graph.cypher(query, params=params, timeout_ms=timeout_ms, row_limit=fetch)
         except kglite.ReadOnlyError as error:
             raise QueryError("the query writes to the graph; pass --write (write=True) to allow it") from error
         except kglite.CypherTimeoutError as error:
@@ -88,17 +73,41 @@ class KgliteStore(Store):
             self._graph.read_only(True)
         if write:
             self._graph.save()
-        return check_row_limit([plain_value(row) for row in result.to_list()], row_limit)
+        return [plain_value(row) for row in result.to_list()]
 
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
-        """One transaction for every chunk, then an atomic save."""
+        """Every chunk or nothing, then an atomic save.
+
+        Into an empty store (a first load, or ``replace``) the chunks go through kglite's bulk
+        path, its fastest; otherwise through one transaction of batched MERGE statements. Either
+        way the file changes only at the save: a failure before it reopens the untouched file.
+        """
         if not self.writable:
             raise QueryError("this store was opened read-only")
         self._graph.read_only(False)
+        bulk = replace or self._is_empty()
+        try:
+            if bulk:
+                self._write_bulk(chunks, progress, replace)
+            else:
+                self._write_merge(chunks, progress)  # a failed transaction leaves memory untouched
+        except BaseException:
+            if bulk:
+                self._discard_unsaved()
+            raise
+        finally:
+            if self._graph is not None:
+                self._graph.read_only(True)
+        checkpoint("before-save")
+        self._graph.save()
+        checkpoint("after-save")
+
+    def _is_empty(self) -> bool:
+        return self._graph.cypher("MATCH (n) RETURN count(n) AS n").to_list()[0]["n"] == 0
+
+    def _write_merge(self, chunks: Iterable[Chunk], progress: Progress | None) -> None:
         transaction = self._graph.begin()
         try:
-            if replace:
-                transaction.cypher("MATCH (n) DETACH DELETE n")
             for number, chunk in enumerate(chunks):
                 transaction.cypher(statement_for(chunk), params={"rows": chunk.rows})
                 if progress:
@@ -110,11 +119,53 @@ class KgliteStore(Store):
         except BaseException:
             transaction.rollback()
             raise
-        finally:
-            self._graph.read_only(True)
-        checkpoint("before-save")
-        self._graph.save()
-        checkpoint("after-save")
+
+    def _write_bulk(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
+        if replace:
+            self._graph.cypher("MATCH (n) DETACH DELETE n")
+        # kglite's bulk path keeps one relationship per (type, from, to); ruralgraph keeps one per
+        # source as well, so a triple seen again (from another source) is MERGEd after the bulk.
+        seen: set[int] = set()
+        repeated: list[Chunk] = []
+        for number, chunk in enumerate(chunks):
+            if chunk.kind == "nodes":
+                self._graph.add_nodes(_frame([row["props"] for row in chunk.rows]), chunk.group, "id",
+                                      conflict_handling="replace")
+            else:
+                rel_type, from_label, to_label = chunk.group  # type: ignore[misc]
+                fresh, again = [], []
+                for row in chunk.rows:
+                    key = hash((row["from"], rel_type, row["to"]))
+                    (again if key in seen else fresh).append(row)
+                    seen.add(key)
+                if fresh:
+                    frame = _frame([{"from": r["from"], "to": r["to"], **r["props"]} for r in fresh])
+                    self._graph.add_relationships(frame, rel_type, from_label, "from", to_label, "to",
+                                                  conflict_handling="replace")
+                if again:
+                    repeated.append(Chunk("relationships", chunk.group, again))
+            if progress:
+                progress(len(chunk.rows))
+            if number == 0:
+                checkpoint("mid-write")
+        for chunk in repeated:
+            self._graph.cypher(statement_for(chunk), params={"rows": chunk.rows})
+        checkpoint("before-commit")
+
+    def _discard_unsaved(self) -> None:
+        """Drop the unsaved changes of a failed bulk write and open the file again.
+
+        Not ``close()``: kglite's close checkpoints whatever is in memory, which after a failed
+        bulk write is half a load. Dropping the handle releases the lease and saves nothing. If
+        something still holds the handle, the store stays closed (it never saves the half load).
+        """
+        graph, self._graph = self._graph, None  # type: ignore[assignment]
+        del graph
+        gc.collect()
+        try:
+            self._graph = kglite.open(str(self.path), durable="off")
+        except kglite.WriterLeaseHeldError:
+            pass
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create the constraints and indexes (idempotent: every statement says IF NOT EXISTS)."""
@@ -131,13 +182,32 @@ class KgliteStore(Store):
 
     def close(self) -> None:
         """Release the writer lease, if held."""
-        if self.writable:
+        if self.writable and self._graph is not None:
             self._graph.close()
 
     @property
     def graph(self) -> kglite.KnowledgeGraph:
         """The kglite graph itself, for engine-specific work (the benchmarks' raw bulk path)."""
         return self._graph
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """Rows → a DataFrame with a dtype per column that keeps each value as it is in the graph.
+
+    Integers with gaps stay integers (nullable Int64, not floats), lists stay lists, and an
+    absent value stays absent.
+    """
+    columns: dict[str, Any] = {}
+    for key in dict.fromkeys(key for row in rows for key in row):
+        values = [row.get(key) for row in rows]
+        present = [value for value in values if value is not None]
+        if present and all(isinstance(v, bool) for v in present):
+            columns[key] = pd.array(values, dtype="boolean")
+        elif present and all(isinstance(v, int) and not isinstance(v, bool) for v in present):
+            columns[key] = pd.array(values, dtype="Int64")
+        else:
+            columns[key] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns)
 
 
 def plain_value(value: Any) -> Any:

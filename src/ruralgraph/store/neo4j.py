@@ -7,7 +7,7 @@ the database as it was. Reads run in READ access mode, where Neo4j itself refuse
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 import neo4j
@@ -17,8 +17,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.safety import assert_read_only
-from ruralgraph.store.base import Progress, Row, Store, StoreSettings, check_row_limit, redact_uri, statement_for
+from ruralgraph.store.base import Progress, Row, Store, StoreSettings, redact_uri, statement_for
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -66,28 +65,17 @@ class Neo4jStore(Store):
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         return self._driver.session(database=self._database, default_access_mode=mode)
 
-    def run(
-        self,
-        query: str,
-        params: Mapping[str, Any] | None = None,
-        *,
-        write: bool = False,
-        timeout_ms: int | None = None,
-        row_limit: int | None = None,
-    ) -> list[Row]:
-        """Run one statement in its own transaction; READ access mode unless ``write``."""
-        if write and not self.writable:
-            raise QueryError("this store was opened read-only")
-        if not write:
-            assert_read_only(query)
+    def _execute(self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None,
+                 fetch: int | None) -> list[Row]:
+        """One statement in its own transaction, in READ access mode unless ``write``."""
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             rows: list[Row] = []
-            for record in tx.run(query, dict(params or {})):
+            for record in tx.run(query, params):
                 rows.append({key: plain_value(value) for key, value in record.items()})
-                if row_limit is not None and len(rows) > row_limit:
+                if fetch is not None and len(rows) >= fetch:
                     break
             return rows
 
@@ -100,7 +88,7 @@ class Neo4jStore(Store):
             raise QueryError(f"neo4j: {error.message}") from error
         except (ServiceUnavailable, DriverError) as error:
             raise StoreError(f"lost the connection to Neo4j at {self.uri}") from error
-        return check_row_limit(rows, row_limit)
+        return rows
 
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
         """Every chunk inside one transaction, committed only when all succeeded."""
