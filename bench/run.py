@@ -165,6 +165,24 @@ def loader(settings: StoreSettings, path: Path) -> dict[str, float]:
             "rels_per_s": report.relationships / seconds}
 
 
+BATCH_SIZES = (500, 2000, 5000, 10000)
+
+
+def batch_sweep(settings: StoreSettings, path: Path) -> list[dict[str, float]]:
+    """Loader throughput into Neo4j by rows per batch (what sizes Neo4jStore.write_batch_rows)."""
+    from ruralgraph.store.neo4j import Neo4jStore
+
+    chosen = Neo4jStore.write_batch_rows
+    rows = []
+    try:
+        for size in BATCH_SIZES:
+            Neo4jStore.write_batch_rows = size
+            rows.append({"batch_rows": size, "rels_per_s": round(loader(settings, path)["rels_per_s"])})
+    finally:
+        Neo4jStore.write_batch_rows = chosen
+    return rows
+
+
 def query_cases(settings: StoreSettings) -> dict[str, dict[str, Any]]:
     """Parameters for the latency runs, picked from the data: busy and typical entities."""
     with open_store(settings) as store:
@@ -248,6 +266,8 @@ def run_size(size: str, neo4j: str | None, work: Path) -> dict[str, Any]:
         figures["neo4j_load"] = loader(server, path)
         figures["neo4j_naive"] = naive_load(server, path, validating, loaded["rows"], loaded["relationships"])
         figures["neo4j_queries"] = latencies(server)
+        if size == "M":
+            figures["neo4j_batch_sweep"] = batch_sweep(server, path)
     load_rate = figures["kglite_load"]["rels_per_s"]
     figures["ratios"] = {
         "kglite_load_vs_raw_bulk": round(load_rate / figures["kglite_raw_bulk"]["rels_per_s"], 3),
@@ -292,6 +312,11 @@ def markdown(results: dict[str, Any], command: str) -> str:
             n = f.get("neo4j_queries", {}).get(name)
             neo = f"{n['median_ms']} / {n['p95_ms']}" if n else "–"
             lines.append(f"| {f['size']} | {name} | {k['median_ms']} / {k['p95_ms']} | {neo} | {k['rows']} |")
+    for f in results["sizes"]:
+        if "neo4j_batch_sweep" in f:
+            lines += ["", f"## Neo4j batch size (loader on {f['size']}, relationships per second)", "",
+                      "| rows per UNWIND batch | throughput |", "|---|---|"]
+            lines += [f"| {row['batch_rows']:,} | {row['rels_per_s']:,} |" for row in f["neo4j_batch_sweep"]]
     lines += ["", "## Peak memory (MiB, each in its own process)", "", "| size | load | query process |", "|---|---|---|"]
     for f in results["sizes"]:
         lines.append(f"| {f['size']} | {f['memory']['load_mb']} | {f['memory']['query_process_mb']} |")
