@@ -219,8 +219,13 @@ def latencies(settings: StoreSettings) -> dict[str, dict[str, float]]:
 
 
 def peak_memory_mb(code: str) -> float:
-    """Peak resident memory of a fresh Python process running ``code`` (it reports its own maximum)."""
-    report = "; import resource; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
+    """Peak resident memory of a fresh Python process running ``code`` (it reports its own maximum).
+
+    VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of this (large)
+    process would report the parent's high-water mark; VmHWM belongs to the new address space.
+    """
+    report = ("\nfor line in open('/proc/self/status'):\n"
+              "    if line.startswith('VmHWM:'): print(line.split()[1])")
     done = subprocess.run([sys.executable, "-c", code + report], check=True, capture_output=True, text=True)
     return round(int(done.stdout.split()[-1]) / 1024, 1)
 
@@ -246,7 +251,7 @@ def maps(settings: StoreSettings) -> list[dict[str, float]]:
     return rows
 
 
-def run_size(size: str, neo4j: str | None, work: Path) -> dict[str, Any]:
+def run_size(size: str, neo4j: str | None, work: Path, sweep: bool = False) -> dict[str, Any]:
     """Every figure for one size."""
     path = dataset(size)
     db = work / f"{size}.kgl"
@@ -266,7 +271,7 @@ def run_size(size: str, neo4j: str | None, work: Path) -> dict[str, Any]:
         figures["neo4j_load"] = loader(server, path)
         figures["neo4j_naive"] = naive_load(server, path, validating, loaded["rows"], loaded["relationships"])
         figures["neo4j_queries"] = latencies(server)
-        if size == "M":
+        if sweep:
             figures["neo4j_batch_sweep"] = batch_sweep(server, path)
     load_rate = figures["kglite_load"]["rels_per_s"]
     figures["ratios"] = {
@@ -335,6 +340,10 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--neo4j", help="a Neo4j bolt URI to measure as well")
     parser.add_argument("--start-neo4j", action="store_true", help="start the built-in Neo4j test server (6 GiB heap)")
+    parser.add_argument("--neo4j-sizes", nargs="+", choices=["S", "M", "L"], default=["S", "M", "L"],
+                        help="the sizes to measure on Neo4j too (default: all)")
+    parser.add_argument("--sweep-size", choices=["S", "M", "L"], default="M",
+                        help="the size on which to sweep Neo4j's batch size")
     parser.add_argument("--write-docs", action="store_true", help="write docs/benchmarks.md and docs/benchmarks.json")
     args = parser.parse_args(argv)
     server = None
@@ -348,7 +357,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         with tempfile.TemporaryDirectory(prefix="ruralgraph-bench-") as work:
             results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"),
-                       "sizes": [run_size(size, neo4j, Path(work)) for size in args.size],
+                       "sizes": [run_size(size, neo4j if size in args.neo4j_sizes else None, Path(work),
+                                          sweep=size == args.sweep_size) for size in args.size],
                        "notes": NOTES}
     finally:
         if server is not None:

@@ -9,6 +9,7 @@ atomically (temp file, fsync, rename), so a crash at any point leaves the old or
 from __future__ import annotations
 
 import gc
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,9 @@ from ruralgraph.store.base import Progress, Row, Store, statement_for
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
 # its own errors, and an unknown label simply matches nothing on both engines.
 kglite.set_query_warning_policy("silent")
+# On large graphs kglite notes, at save, which columns a memory-mapped load cannot read in place
+# (list columns such as search_keys). It is about load speed, not correctness: not the user's concern.
+warnings.filterwarnings("ignore", category=kglite.MappedFallbackWarning)
 
 _ENGINE_ATTRS = ("title", "type")  # kglite adds these to every node; the schema forbids them as properties
 
