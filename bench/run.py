@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -329,8 +330,57 @@ def markdown(results: dict[str, Any], command: str) -> str:
     for f in results["sizes"]:
         for row in f.get("maps", []):
             lines.append(f"| {f['size']} | {row['nodes']} | {row['seconds']} | {row['html_kib']} |")
+    lines += ["", "## Targets (issue 7) against what this run reached", "", *target_lines(results)]
     lines += ["", "## Notes", "", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
+
+
+def target_lines(results: dict[str, Any]) -> list[str]:
+    """Each target, the figure reached, and whether it is met: computed, never typed in."""
+    by_size = {f["size"]: f for f in results["sizes"]}
+    largest = by_size.get("L") or results["sizes"][-1]
+    size = largest["size"]
+    ratios = largest["ratios"]
+
+    def verdict(met: bool) -> str:
+        return "met" if met else "**not met**"
+
+    lines = [
+        "| target | reached | |", "|---|---|---|",
+        f"| on {size}, loader ≥ 0.5 × kglite raw bulk | {ratios['kglite_load_vs_raw_bulk']} × | "
+        f"{verdict(ratios['kglite_load_vs_raw_bulk'] >= 0.5)} |",
+        f"| on {size}, loader ≥ 20 × naive (kglite) | {ratios['kglite_load_vs_naive']} × | "
+        f"{verdict(ratios['kglite_load_vs_naive'] >= 20)} |",
+    ]
+    neo = next((f for f in reversed(results["sizes"]) if "neo4j_load" in f), None)
+    if neo is not None:
+        note = "" if neo["size"] == size else f" (measured on {neo['size']}; not run on {size})"
+        lines.append(f"| on {size}, Neo4j loader ≥ 20 × naive | {neo['ratios']['neo4j_load_vs_naive']} ×{note} | "
+                     f"{verdict(neo['size'] == size and neo['ratios']['neo4j_load_vs_naive'] >= 20)} |")
+    for name, figure in largest["kglite_queries"].items():
+        lines.append(f"| on {size}, {name} < 50 ms median (kglite) | {figure['median_ms']} ms | "
+                     f"{verdict(figure['median_ms'] < 50)} |")
+    lines.append(f"| loading {size} into kglite peaks < 3 GiB | {largest['memory']['load_mb']:,} MiB | "
+                 f"{verdict(largest['memory']['load_mb'] < 3 * 1024)} |")
+    share = largest["validation_seconds"] / largest["kglite_load"]["seconds"]
+    lines += ["", f"Why the load ratios fall short: on {size}, validation alone (reading and checking every record "
+              f"with the case-file models, pass 1) takes {largest['validation_seconds']:.0f} s of the loader's "
+              f"{largest['kglite_load']['seconds']:.0f} s ({share:.0%}). kglite's raw bulk path parses and validates "
+              "nothing, and an in-process one-statement-per-row write is cheap, so with validation shared by both "
+              "loads the gap to the naive baseline cannot reach 20×. Into Neo4j, throughput barely moves with the "
+              "batch size (see the sweep): the cost is per-row MERGE work inside one large transaction, not round trips."]
+    return lines
+
+
+def render(json_path: Path) -> str:
+    """docs/benchmarks.md again from a run's JSON (the command is kept in the JSON)."""
+    results = json.loads(json_path.read_text(encoding="utf-8"))
+    command = results.get("command")
+    current = ROOT / "docs" / "benchmarks.md"
+    if command is None and current.exists():  # a JSON written before the command was kept in it
+        found = re.search(r"Measured by `([^`]+)`", current.read_text(encoding="utf-8"))
+        command = found.group(1) if found else None
+    return markdown(results, command or "python bench/run.py")
 
 
 def main(argv: list[str] | None = None) -> dict[str, Any]:
@@ -345,7 +395,11 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--sweep-size", choices=["S", "M", "L"], default="M",
                         help="the size on which to sweep Neo4j's batch size")
     parser.add_argument("--write-docs", action="store_true", help="write docs/benchmarks.md and docs/benchmarks.json")
+    parser.add_argument("--render", type=Path, help="only rewrite docs/benchmarks.md from this run's JSON")
     args = parser.parse_args(argv)
+    if args.render:
+        (ROOT / "docs" / "benchmarks.md").write_text(render(args.render), encoding="utf-8")
+        return json.loads(args.render.read_text(encoding="utf-8"))
     server = None
     neo4j = args.neo4j
     if args.start_neo4j:
@@ -367,6 +421,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         print(json.dumps(results, ensure_ascii=False, indent=1))
     if args.write_docs:
         command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+        results["command"] = command
         (ROOT / "docs" / "benchmarks.md").write_text(markdown(results, command), encoding="utf-8")
         (ROOT / "docs" / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
                                                        encoding="utf-8")
