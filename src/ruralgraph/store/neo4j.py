@@ -26,7 +26,8 @@ class Neo4jStore(Store):
     """A graph in a Neo4j 5 database."""
 
     engine = "neo4j"
-    write_batch_rows = 2000
+    # 5,000 rows per UNWIND: the fastest of the batch sizes swept in docs/benchmarks.md (500 to 10,000).
+    write_batch_rows = 5000
 
     def __init__(self, settings: StoreSettings, *, writable: bool) -> None:
         assert settings.neo4j_uri is not None
