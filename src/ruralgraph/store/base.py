@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -17,6 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ruralgraph.batch import Chunk, RelGroup
 from ruralgraph.errors import QueryError
+from ruralgraph.faults import checkpoint
 from ruralgraph.safety import assert_read_only
 from ruralgraph.model import LABELS, REL_TYPES
 
@@ -125,6 +126,16 @@ def merge_relationships_statement(group: RelGroup) -> str:
         f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
         f"MERGE (a)-[r:`{rel_type}` {{source: row.source}}]->(b) SET r = row.props"
     )
+
+
+def tracked(chunks: Iterable[Chunk], progress: Progress | None) -> Iterator[Chunk]:
+    """The chunks, reporting progress after each one and passing the mid-write fault point after the first."""
+    for number, chunk in enumerate(chunks):
+        yield chunk
+        if progress:
+            progress(len(chunk.rows))
+        if number == 0:
+            checkpoint("mid-write")
 
 
 def statement_for(chunk: Chunk) -> str:

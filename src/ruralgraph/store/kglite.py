@@ -20,7 +20,7 @@ import pandas as pd
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import Progress, Row, Store, statement_for
+from ruralgraph.store.base import Progress, Row, Store, statement_for, tracked
 
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
 # its own errors, and an unknown label simply matches nothing on both engines.
@@ -112,12 +112,8 @@ class KgliteStore(Store):
     def _write_merge(self, chunks: Iterable[Chunk], progress: Progress | None) -> None:
         transaction = self._graph.begin()
         try:
-            for number, chunk in enumerate(chunks):
+            for chunk in tracked(chunks, progress):
                 transaction.cypher(statement_for(chunk), params={"rows": chunk.rows})
-                if progress:
-                    progress(len(chunk.rows))
-                if number == 0:
-                    checkpoint("mid-write")
             checkpoint("before-commit")
             transaction.commit()
         except BaseException:
@@ -131,7 +127,7 @@ class KgliteStore(Store):
         # source as well, so a triple seen again (from another source) is MERGEd after the bulk.
         seen: set[int] = set()
         repeated: list[Chunk] = []
-        for number, chunk in enumerate(chunks):
+        for chunk in tracked(chunks, progress):
             if chunk.kind == "nodes":
                 self._graph.add_nodes(_frame([row["props"] for row in chunk.rows]), chunk.group, "id",
                                       conflict_handling="replace")
@@ -148,10 +144,6 @@ class KgliteStore(Store):
                                                   conflict_handling="replace")
                 if again:
                     repeated.append(Chunk("relationships", chunk.group, again))
-            if progress:
-                progress(len(chunk.rows))
-            if number == 0:
-                checkpoint("mid-write")
         for chunk in repeated:
             self._graph.cypher(statement_for(chunk), params={"rows": chunk.rows})
         checkpoint("before-commit")

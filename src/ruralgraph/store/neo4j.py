@@ -17,7 +17,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import Progress, Row, Store, StoreSettings, redact_uri, statement_for
+from ruralgraph.store.base import Progress, Row, Store, StoreSettings, redact_uri, statement_for, tracked
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -99,12 +99,8 @@ class Neo4jStore(Store):
             with self._session(write=True) as session, session.begin_transaction() as tx:
                 if replace:
                     tx.run("MATCH (n) DETACH DELETE n").consume()
-                for number, chunk in enumerate(chunks):
+                for chunk in tracked(chunks, progress):
                     tx.run(statement_for(chunk), rows=chunk.rows).consume()
-                    if progress:
-                        progress(len(chunk.rows))
-                    if number == 0:
-                        checkpoint("mid-write")
                 checkpoint("before-commit")
                 tx.commit()
         except (ServiceUnavailable, DriverError) as error:
