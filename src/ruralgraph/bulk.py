@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ruralgraph.cases import _field_path
+from ruralgraph.cases import field_path
 from ruralgraph.errors import Problem
 from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
 from ruralgraph.records import Where
@@ -87,7 +87,7 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, [Problem(where.file, where.line, _field_path(tuple(e["loc"])),
+        return None, [Problem(where.file, where.line, field_path(tuple(e["loc"])),
                               e["msg"].removeprefix("Value error, ") + (
                                   f" (got {e['input']!r})" if e["type"] not in ("missing", "model_type") and
                                   not isinstance(e.get("input"), dict) else ""))

@@ -52,7 +52,7 @@ def _item_line(items: Any, index: int) -> int | None:
 def _problem(name: str, document: Any, detail: dict[str, Any]) -> Problem:
     """Turn one pydantic error into a Problem in the researcher's words."""
     loc = tuple(detail["loc"])
-    field = _field_path(loc)
+    field = field_path(loc)
     message = detail["msg"].removeprefix("Value error, ")
     kind = detail["type"]
     if kind == "extra_forbidden" and len(loc) == 1:
@@ -68,8 +68,11 @@ def _problem(name: str, document: Any, detail: dict[str, Any]) -> Problem:
     return Problem(name, line_of(document, loc), field, message)
 
 
-def _field_path(loc: tuple[Any, ...]) -> str:
-    """('relationships', 3, 'from') → 'relationships[3].from' (counting items from 1, as people do)."""
+def field_path(loc: tuple[Any, ...]) -> str:
+    """A pydantic error location in people's words: ('relationships', 3, 'from') → 'relationships[4].from'.
+
+    Items count from 1, as people count them.
+    """
     parts: list[str] = []
     for step in loc:
         if isinstance(step, int):

@@ -16,7 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
-from ruralgraph.cases import _field_path
+from ruralgraph.cases import field_path
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.model import Id, Node, Text
 from ruralgraph.names import merged_aliases, normalise
@@ -52,7 +52,7 @@ def read_decisions(path: Path) -> tuple[Decisions, list[Problem]]:
     try:
         return Decisions.model_validate(document or {}), []
     except ValidationError as error:
-        return Decisions(), [Problem(str(path), line_of(document, tuple(e["loc"])), _field_path(tuple(e["loc"])),
+        return Decisions(), [Problem(str(path), line_of(document, tuple(e["loc"])), field_path(tuple(e["loc"])),
                                      e["msg"]) for e in error.errors()]
 
 

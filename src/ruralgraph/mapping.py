@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ruralgraph.cases import _field_path
+from ruralgraph.cases import field_path
 from ruralgraph.errors import Problem
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
 from ruralgraph.records import Records, Where
@@ -87,7 +87,7 @@ def read_mappings(directory: Path | None = None) -> tuple[list[LoadedMapping], l
         try:
             loaded.append(LoadedMapping(path, Mapping.model_validate(document)))
         except ValidationError as error:
-            problems.extend(Problem(str(path), None, _field_path(tuple(e["loc"])), e["msg"]) for e in error.errors())
+            problems.extend(Problem(str(path), None, field_path(tuple(e["loc"])), e["msg"]) for e in error.errors())
     return loaded, problems
 
 
