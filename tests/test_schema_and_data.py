@@ -14,7 +14,7 @@ import pytest
 import yaml
 from conftest import ROOT, run_cli
 
-from ruralgraph.model import LABELS, REL_TYPES
+from ruralgraph.model import LABELS, NODE_MODELS, RESERVED_PROPERTIES, REL_TYPES, Source
 from ruralgraph.money import AmountError, parse_amount
 from ruralgraph.places import region_chain
 from ruralgraph.resources import data_dir
@@ -32,6 +32,16 @@ def test_schema_check_command_reports_stale_files(tmp_path: Path, monkeypatch) -
     assert run_cli("schema", "--check").exit_code == 0
     (tmp_path / "constraints.cypher").write_text("// old\n", encoding="utf-8")
     assert stale_schema_files(tmp_path) == list(generated_files())
+
+
+def test_no_model_declares_a_property_the_engines_or_the_loader_reserve() -> None:
+    for model in NODE_MODELS:
+        for name, field in model.model_fields.items():
+            spellings = {name, field.alias} | set(getattr(field.validation_alias, "choices", []) or [])
+            declared = spellings - {None} - {"title"} if model is Source else spellings - {None}
+            assert not declared & RESERVED_PROPERTIES, f"{model.__name__}.{name}"
+    # Source's title is accepted in case files but stored as name
+    assert "title" not in Source(title="x", id="s").properties()
 
 
 def test_constraints_cover_every_label() -> None:

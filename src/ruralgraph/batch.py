@@ -6,7 +6,6 @@ put them into query text; every value travels as a parameter.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -85,11 +84,3 @@ class GraphBatch:
         for group, rel_rows in self.relationships.items():
             for start in range(0, len(rel_rows), size):
                 yield Chunk("relationships", group, rel_rows[start:start + size])
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        """Counts per label and per relationship type."""
-        rel_counts: Counter[str] = Counter()
-        for (rel_type, _, _), rows in self.relationships.items():
-            rel_counts[rel_type] += len(rows)
-        return {"nodes": {label: len(rows) for label, rows in sorted(self.nodes.items())},
-                "relationships": dict(sorted(rel_counts.items()))}

@@ -130,7 +130,7 @@ class Validator:
         if isinstance(node, Region) and node.adcode:
             self.adcodes.setdefault(node.adcode, node.id)
 
-    def resolve_ref(self, value: str, where: Where | None, field_name: str) -> str | None:
+    def resolve_ref(self, value: str, where: Where, field_name: str) -> str | None:
         """A relationship end: a merged id becomes the kept one, a region:… reference a region id."""
         value = self.merged_into.get(value, value)
         place = region_ref(value)
@@ -140,8 +140,7 @@ class Validator:
             try:
                 region = resolve_place(place, self.year)
             except (Ambiguous, NotFound) as error:
-                if where is not None:
-                    self._problem(where, field_name, str(error))
+                self._problem(where, field_name, str(error))
                 return None
             self.adcodes.setdefault(region.adcode, region.node_id)
             self.places[place] = self.adcodes[region.adcode]

@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 from ruralgraph.cases import field_path
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.model import Id, Node, Text
-from ruralgraph.names import merged_aliases, normalise
+from ruralgraph.names import normalise
 from ruralgraph.records import Records
 from ruralgraph.yamlfile import line_of, load_yaml
 
@@ -54,35 +54,6 @@ def read_decisions(path: Path) -> tuple[Decisions, list[Problem]]:
     except ValidationError as error:
         return Decisions(), [Problem(str(path), line_of(document, tuple(e["loc"])), field_path(tuple(e["loc"])),
                                      e["msg"]) for e in error.errors()]
-
-
-def apply_merges(records: Records, decisions: Decisions) -> Records:
-    """Fold each merged entity into the one kept: references rewritten, its names kept as aliases."""
-    if not decisions.merges:
-        return records
-    target = {merge.merge: merge.keep for merge in decisions.merges}
-    by_id = {node.id: node for node, _ in records.nodes}
-    problems = [Problem("merges.yaml", None, "keep", f"{merge.keep!r} is not in the data being loaded")
-                for merge in decisions.merges if merge.merge in by_id and merge.keep not in by_id]
-    if problems:
-        raise InvalidInput(problems)
-    extra_names: dict[str, list[str]] = {}
-    for merge in decisions.merges:
-        if merge.merge in by_id:
-            gone = by_id[merge.merge]
-            extra_names.setdefault(merge.keep, []).extend([gone.name, *gone.aliases])
-    merged = Records()
-    for node, where in records.nodes:
-        if node.id in target:
-            continue
-        if node.id in extra_names:
-            node = node.model_copy(update={"aliases": merged_aliases(node.name, [*node.aliases, *extra_names[node.id]])})
-        merged.nodes.append((node, where))
-    for rel, where in records.relationships:
-        update = {attr: target[value] for attr, value in (("from_", rel.from_), ("to", rel.to), ("source", rel.source))
-                  if value in target}
-        merged.relationships.append((rel.model_copy(update=update) if update else rel, where))
-    return merged
 
 
 @dataclass(frozen=True)

@@ -24,8 +24,3 @@ class Records:
 
     nodes: list[tuple[Node, Where]] = field(default_factory=list)
     relationships: list[tuple[Relationship, Where]] = field(default_factory=list)
-
-    def extend(self, other: Records) -> None:
-        """Append another reader's records."""
-        self.nodes.extend(other.nodes)
-        self.relationships.extend(other.relationships)
