@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from ruralgraph.batch import Chunk, RelGroup
 from ruralgraph.errors import QueryError
@@ -65,9 +65,7 @@ class StoreSettings:
             return cls(neo4j_uri=uri, **credentials)  # type: ignore[arg-type]
         if user is None and password is None:
             return cls(neo4j_uri=uri, **credentials)  # type: ignore[arg-type]
-        host = parts.hostname or ""
-        netloc = f"{host}:{parts.port}" if parts.port else host
-        clean = urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+        clean = _with_user(parts, None)
         merged = {**credentials, "neo4j_user": user or credentials.get("neo4j_user"),
                   "neo4j_password": password if password is not None else credentials.get("neo4j_password")}
         return cls(neo4j_uri=clean, **merged)  # type: ignore[arg-type]
@@ -92,10 +90,12 @@ def redact_uri(uri: str) -> str:
         return "<unparseable URI>"
     if parts.password is None:
         return uri
-    host = parts.hostname or ""
-    netloc = f"{parts.username}@{host}" if parts.username else host
-    if parts.port:
-        netloc += f":{parts.port}"
+    return _with_user(parts, parts.username)
+
+
+def _with_user(parts: SplitResult, user: str | None) -> str:
+    """The URI again with only ``user`` (or nobody) before the host: never a password."""
+    netloc = (f"{user}@" if user else "") + (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
