@@ -41,6 +41,22 @@ def test_collaboration_edges_say_what_is_shared(seed_db: Path) -> None:
     assert network.edges["crdf", "sac"]["weight"] == len(shared)
 
 
+def test_the_org_region_network_joins_organisations_to_the_regions_they_reach(seed_settings: StoreSettings) -> None:
+    with ruralgraph.Graph(seed_settings) as g:
+        network = g.org_regions()
+    assert set(network["sac"]) == {"cn-141031"}  # through the 特困帮扶基金
+    assert {"cn-150000", "cn-450000", "cn-500000", "cn-520622"} <= set(network["tencent-foundation"])
+    assert network.nodes["cn-520622"]["kind"] == "region"
+
+
+def test_the_ego_network_of_an_organisation(seed_settings: StoreSettings) -> None:
+    rows = cli_json("network", "ego", "中国证券业协会", *store_args(seed_settings))
+    pairs = {frozenset((r["a"], r["b"])) for r in rows}
+    assert frozenset(("crdf", "sac")) in pairs and frozenset(("sac", "securities-firms-63")) in pairs
+    with ruralgraph.Graph(seed_settings) as g:
+        assert set(g.ego("sac", radius=2)) > set(g.ego("sac", radius=1))
+
+
 def test_communities_are_the_same_every_time_and_on_every_engine(seed_settings: StoreSettings, seed_db: Path) -> None:
     with open_store(seed_settings) as store:
         first = communities(collaboration_network(property_graph(store)))

@@ -128,6 +128,18 @@ class Graph:
 
         return collaboration_network(property_graph(self.store))
 
+    def org_regions(self) -> Any:
+        """Organisations and the regions they reach through their activities (NetworkX bipartite Graph)."""
+        from ruralgraph.network import org_region_network, property_graph
+
+        return org_region_network(property_graph(self.store))
+
+    def ego(self, org: str, *, radius: int = 1) -> Any:
+        """An organisation's ego network in the collaboration network (NetworkX Graph)."""
+        from ruralgraph.network import ego_network
+
+        return ego_network(self.collaboration(), self.resolve(org).id, radius)
+
     def network_stats(self) -> dict[str, Any]:
         """Size, density, components and communities of the collaboration network."""
         from ruralgraph.network import network_stats

@@ -278,6 +278,21 @@ def network_brokers(
         print_rows(graph.brokers(top), fmt)
 
 
+@network_app.command("ego")
+@reports_errors
+def network_ego(
+    org: Annotated[str, typer.Argument(help="An organisation's id, name or alias.")],
+    radius: Annotated[int, typer.Option(help="How many collaboration steps out.")] = 1,
+    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+) -> None:
+    """ORG's ego network: every collaboration within RADIUS steps, with its weight and what is shared."""
+    with api.Graph(_settings(db, neo4j)) as graph:
+        ego = graph.ego(org, radius=radius)
+    rows = [{"a": a, "a_name": ego.nodes[a]["name"], "b": b, "b_name": ego.nodes[b]["name"],
+             "weight": data["weight"], "shared": data["shared"]} for a, b, data in sorted(ego.edges(data=True))]
+    print_rows(rows, fmt)
+
+
 @app.command("map")
 @reports_errors
 def map_command(
