@@ -126,3 +126,36 @@ def test_a_failure_during_the_bulk_write_leaves_the_file_as_it_was(seed_db: Path
         load([data_dir()], StoreSettings(db=db), replace=True)  # replace: the bulk path, after a delete
     with open_store(StoreSettings(db=db)) as store:
         assert snapshot(store) == before
+
+
+REPLACE_FIRST = ("sources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
+                 "organizations: [{id: a, name: 甲, kind: other, note: 旧注}, {id: b, name: 乙, kind: other},\n"
+                 "                {id: c, name: 丙, kind: other}]\n"
+                 "relationships:\n"
+                 "  - {from: a, type: PARTNERS_WITH, to: b, source: s1, evidence: 甲乙合作}\n"
+                 "  - {from: a, type: PARTNERS_WITH, to: b, source: s2, evidence: 甲与乙合作}\n"
+                 "  - {from: b, type: PARTNERS_WITH, to: c, source: s1, evidence: 乙丙合作}\n")
+REPLACE_SECOND = ("sources: [{id: s1, title: 来源一}]\n"
+                  "organizations: [{id: a, name: 甲, kind: other}, {id: b, name: 乙, kind: other}]\n"
+                  "programs: [{id: c, name: 丙计划}]\n"
+                  "relationships:\n"
+                  "  - {from: a, type: PARTNERS_WITH, to: b, source: s1, evidence: 甲乙合作, role: 共建}\n"
+                  "  - {from: b, type: LAUNCHED, to: c, source: s1, evidence: 乙发起丙计划}\n")
+
+
+def test_replace_leaves_exactly_what_a_fresh_load_of_the_new_files_would(empty_settings: StoreSettings,
+                                                                        tmp_path: Path) -> None:
+    # Stale nodes (s2), a node whose label changed (c), a relationship from a dropped source, and
+    # properties the new load no longer states (a's note) must all be gone after the replace.
+    (tmp_path / "first.yaml").write_text(REPLACE_FIRST, encoding="utf-8")
+    (tmp_path / "second.yaml").write_text(REPLACE_SECOND, encoding="utf-8")
+    load([tmp_path / "first.yaml"], empty_settings)
+    load([tmp_path / "second.yaml"], empty_settings, replace=True)
+    with open_store(empty_settings) as store:
+        replaced = snapshot(store)
+    with open_store(empty_settings, writable=True) as store:
+        store.clear()
+    load([tmp_path / "second.yaml"], empty_settings)
+    with open_store(empty_settings) as store:
+        assert replaced == snapshot(store)
+    assert not any("旧注" in line or "来源二" in line or "丙\"" in line for line in replaced)

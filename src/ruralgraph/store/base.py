@@ -128,6 +128,24 @@ def merge_relationships_statement(group: RelGroup) -> str:
     )
 
 
+def create_nodes_statement(label: str) -> str:
+    """The batched CREATE of nodes: for a store known to hold none of them (validated ids are distinct)."""
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r}")
+    return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
+
+
+def create_relationships_statement(group: RelGroup) -> str:
+    """The batched CREATE of relationships: for a store known to hold none of them."""
+    rel_type, from_label, to_label = group
+    if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
+        raise ValueError(f"unknown relationship group {group!r}")
+    return (
+        f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
+        f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props"
+    )
+
+
 def tracked(chunks: Iterable[Chunk], progress: Progress | None) -> Iterator[Chunk]:
     """The chunks, reporting progress after each one and passing the mid-write fault point after the first."""
     for number, chunk in enumerate(chunks):
@@ -138,11 +156,17 @@ def tracked(chunks: Iterable[Chunk], progress: Progress | None) -> Iterator[Chun
             checkpoint("mid-write")
 
 
-def statement_for(chunk: Chunk) -> str:
-    """The Cypher that writes one chunk."""
+def statement_for(chunk: Chunk, *, create: bool = False) -> str:
+    """The Cypher that writes one chunk: MERGE on ids, or plain CREATE into a store known to be empty.
+
+    CREATE is safe only there: a validated load holds each node id and each (from, type, to,
+    source) once, so nothing it creates can duplicate anything.
+    """
     if chunk.kind == "nodes":
-        return merge_nodes_statement(chunk.group)  # type: ignore[arg-type]
-    return merge_relationships_statement(chunk.group)  # type: ignore[arg-type]
+        make = create_nodes_statement if create else merge_nodes_statement
+        return make(chunk.group)  # type: ignore[arg-type]
+    make_rels = create_relationships_statement if create else merge_relationships_statement
+    return make_rels(chunk.group)  # type: ignore[arg-type]
 
 
 class Store(ABC):

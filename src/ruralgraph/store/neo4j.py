@@ -8,6 +8,7 @@ the database as it was. Reads run in READ access mode, where Neo4j itself refuse
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import neo4j
@@ -92,15 +93,26 @@ class Neo4jStore(Store):
         return rows
 
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
-        """Every chunk inside one transaction, committed only when all succeeded."""
+        """Every chunk inside one transaction, committed only when all succeeded.
+
+        Into an empty database the rows are CREATEd; otherwise MERGEd on their keys. ``replace``
+        does not delete everything first: Neo4j slows every index look-up in a transaction that
+        has deleted many nodes (a 100k-relationship replace took 15 times as long as a first
+        load). It MERGEs the load over what is there and then deletes what the load does not
+        hold (``StaleSweep``), all in the same transaction.
+        """
         if not self.writable:
             raise QueryError("this store was opened read-only")
         try:
             with self._session(write=True) as session, session.begin_transaction() as tx:
-                if replace:
-                    tx.run("MATCH (n) DETACH DELETE n").consume()
+                empty = tx.run("MATCH (n) RETURN count(n) = 0 AS empty").single(strict=True)["empty"]
+                sweep = StaleSweep.read(tx) if replace and not empty else None
                 for chunk in tracked(chunks, progress):
-                    tx.run(statement_for(chunk), rows=chunk.rows).consume()
+                    tx.run(statement_for(chunk, create=empty), rows=chunk.rows).consume()
+                    if sweep is not None:
+                        sweep.keep(chunk)
+                if sweep is not None:
+                    sweep.delete(tx, self.write_batch_rows)
                 checkpoint("before-commit")
                 tx.commit()
         except (ServiceUnavailable, DriverError) as error:
@@ -121,6 +133,50 @@ class Neo4jStore(Store):
     def close(self) -> None:
         """Close the driver and its connections."""
         self._driver.close()
+
+
+@dataclass
+class StaleSweep:
+    """What a ``replace`` load must delete: everything the database held that the load does not write.
+
+    Read before the load writes anything (element ids by key), struck off as chunks are written,
+    and deleted at the end of the same transaction. A node's key is (label, id); a
+    relationship's is (from id, type, to id, source), as the loader identifies them.
+    """
+
+    nodes: dict[tuple[str, str], str] = field(default_factory=dict)
+    relationships: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, tx: neo4j.Transaction) -> StaleSweep:
+        """The keys and element ids of every node and relationship in the database."""
+        sweep = cls()
+        for record in tx.run("MATCH (n) RETURN labels(n) AS labels, n.id AS id, elementId(n) AS element"):
+            for label in record["labels"] or [""]:
+                sweep.nodes[(label, record["id"])] = record["element"]
+        for record in tx.run("MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, "
+                             "r.source AS source, elementId(r) AS element"):
+            sweep.relationships[(record["from"], record["type"], record["to"], record["source"])] = record["element"]
+        return sweep
+
+    def keep(self, chunk: Chunk) -> None:
+        """Strike off what this chunk writes."""
+        if chunk.kind == "nodes":
+            for row in chunk.rows:
+                self.nodes.pop((chunk.group, row["id"]), None)  # type: ignore[arg-type]
+        else:
+            rel_type = chunk.group[0]
+            for row in chunk.rows:
+                self.relationships.pop((row["from"], rel_type, row["to"], row["source"]), None)
+
+    def delete(self, tx: neo4j.Transaction, batch_rows: int) -> None:
+        """Delete what was not struck off: relationships first, then nodes (with any edges left)."""
+        for statement, elements in (
+            ("UNWIND $ids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r", list(self.relationships.values())),
+            ("UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n", sorted(set(self.nodes.values()))),
+        ):
+            for start in range(0, len(elements), batch_rows):
+                tx.run(statement, ids=elements[start:start + batch_rows]).consume()
 
 
 def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:
