@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from ruralgraph.cases import field_path
@@ -64,13 +65,9 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
     if len(raw) > MAX_LINE_BYTES:
         return problem("", f"line is longer than {MAX_LINE_BYTES // 1024} KiB")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return problem("", "line is not UTF-8 (was the file saved as GBK?); save it as UTF-8")
-    try:
-        data: Any = json.loads(text)
-    except (json.JSONDecodeError, RecursionError) as error:
-        return problem("", f"JSON: {getattr(error, 'msg', 'nested too deeply')}")
+        data: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as error:
+        return problem(*_explain_bad_line(raw, error))
     if not isinstance(data, dict):
         return problem("", "a line must be one JSON object")
     if only is not None and (("label" in data) != (only is Node)):
@@ -92,6 +89,21 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
                                   f" (got {e['input']!r})" if e["type"] not in ("missing", "model_type") and
                                   not isinstance(e.get("input"), dict) else ""))
                       for e in error.errors()]
+
+
+def _explain_bad_line(raw: bytes, error: orjson.JSONDecodeError) -> tuple[str, str]:
+    """The field and message for a line orjson refused (rare, so the slower, wordier parser explains it)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "", "line is not UTF-8 (was the file saved as GBK?); save it as UTF-8"
+    try:
+        json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as wordier:
+        return "", f"JSON: {getattr(wordier, 'msg', 'nested too deeply')}"
+    # What Python's json takes but JSON does not allow: NaN and Infinity, lone surrogates, huge integers.
+    hint = "; NaN and Infinity are not JSON numbers" if b"NaN" in raw or b"Infinity" in raw else ""
+    return "", f"JSON: {error.msg} (column {error.colno}{hint})"
 
 
 def dump_node(node: Node) -> str:

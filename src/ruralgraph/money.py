@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import cn2an
@@ -45,6 +46,7 @@ class Amount:
     qualifier: Qualifier | None
 
 
+@lru_cache(maxsize=65536)  # bulk data repeats amounts; an Amount is immutable
 def parse_amount(text: str) -> Amount:
     """Parse an amount such as ``超1.2亿元`` into yuan, keeping its qualifier.
 
