@@ -66,8 +66,8 @@ class Validator:
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
     # instead of validating the inputs again. A temporary file, so memory does not grow with it.
-    node_spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="ruralgraph-nodes-"))
-    rel_spool: IO[bytes] = field(default_factory=lambda: tempfile.TemporaryFile(prefix="ruralgraph-rels-"))
+    node_spool: Spool = field(default_factory=lambda: Spool("nodes"))
+    rel_spool: Spool = field(default_factory=lambda: Spool("rels"))
 
     def __post_init__(self) -> None:
         self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
@@ -113,7 +113,7 @@ class Validator:
         if label is None or number not in self.node_seen:
             self.labels[number] = node.label
             self.node_seen[number] = (digest, where)
-            pickle.dump((node.label, node.id, props), self.node_spool, protocol=pickle.HIGHEST_PROTOCOL)
+            self.node_spool.append((node.label, node.id, props))
         elif label != node.label:
             first = self.node_seen[number][1]
             self._problem(where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique "
@@ -163,7 +163,7 @@ class Validator:
             return  # an identical repeat is already indexed and spooled
         self.rel_seen[key] = digest
         props["source"] = source
-        pickle.dump((rel.type, start, end, source, props), self.rel_spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.rel_spool.append((rel.type, start, end, source, props))
         if rel.type == "PART_OF":
             if start == end:
                 self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
@@ -184,16 +184,6 @@ class Validator:
         self._check_cycles()
         if self.problems:
             raise InvalidInput(self.problems)
-
-    def spooled(self, spool: IO[bytes]) -> Iterator[tuple]:
-        """The rows spooled to one file, in input order."""
-        spool.flush()
-        spool.seek(0)
-        while True:
-            try:
-                yield pickle.load(spool)
-            except EOFError:
-                return
 
     def _explain_conflicts(self) -> None:
         """Name the fields in which a repeated declaration differs (read again: conflicts are rare)."""
@@ -234,7 +224,7 @@ class Validator:
                     region = Region(id=child_id, name=child.name, level=child.level, adcode=child.adcode,
                                     adcode_year=self.year,
                                     aliases=[child.short] if child.short and child.short != child.name else [])
-                    pickle.dump(("Region", region.id, region.properties()), self.node_spool)
+                    self.node_spool.append(("Region", region.id, region.properties()))
                 if parent is not None:
                     parent_id = self.adcodes.setdefault(parent.adcode, parent.node_id)
                     self._number(parent_id)
@@ -243,15 +233,15 @@ class Validator:
                     if hash(rel.key) not in self.rel_seen:
                         self.rel_seen[hash(rel.key)] = 0
                         self.gazetteer_rels.append(rel)
-                        pickle.dump(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID, rel.properties()),
-                                    self.rel_spool)
+                        self.rel_spool.append(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID,
+                                               rel.properties()))
         if self.gazetteer_rels:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
                 self.labels[number] = "Source"
                 self.node_seen[number] = (0, Where("gazetteer", None))
                 source_node = gazetteer_source(self.year)
-                pickle.dump(("Source", source_node.id, source_node.properties()), self.node_spool)
+                self.node_spool.append(("Source", source_node.id, source_node.properties()))
         for rel in self.gazetteer_rels:
             self.endpoints.extend((self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source],
                                    REL_TYPES.index("PART_OF"), -1))
@@ -323,7 +313,7 @@ def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
 def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
     """Pass 2: every distinct node once, as chunks of rows per label (read from the spool)."""
     chunker = Chunker("nodes", size)
-    for label, node_id, props in index.spooled(index.node_spool):
+    for label, node_id, props in index.node_spool.rows():
         if node_id in index.extra_aliases:  # a confirmed duplicate's names become this node's aliases
             props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []),
                                                               *index.extra_aliases[node_id]])
@@ -336,11 +326,43 @@ def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
 def relationship_chunks(index: Validator, size: int) -> Iterator[Chunk]:
     """Pass 3: every distinct relationship once, as chunks per (type, from label, to label)."""
     chunker = Chunker("relationships", size)
-    for rel_type, start, end, source, props in index.spooled(index.rel_spool):
+    for rel_type, start, end, source, props in index.rel_spool.rows():
         group = (rel_type, index.label_of(start), index.label_of(end))
         if chunk := chunker.add(group, {"from": start, "to": end, "source": source, "props": props}):
             yield chunk
     yield from chunker.rest()
+
+
+class Spool:
+    """Rows kept in a temporary file, in order, pickled a batch at a time (one pickle per row is slow)."""
+
+    batch_rows = 1000
+
+    def __init__(self, name: str) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=f"ruralgraph-{name}-")
+        self._pending: list[tuple] = []
+
+    def append(self, row: tuple) -> None:
+        """Add a row at the end."""
+        self._pending.append(row)
+        if len(self._pending) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+            self._pending = []
+
+    def rows(self) -> Iterator[tuple]:
+        """Every row, in the order appended (reading from the start each time)."""
+        self._flush()
+        self._file.flush()
+        self._file.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self._file)
+            except EOFError:
+                return
 
 
 @dataclass
