@@ -14,21 +14,29 @@
 // column: source: str — the source's id
 // One branch per distance, each skipped unless $hops reaches it: a variable-length bound cannot be a
 // parameter, and expanding to the longest bound before filtering would do 4-hop work for 1 hop.
+// Each branch finds the nodes one hop short first (DISTINCT), so a node reached along several
+// paths — a busy organisation — has its relationships expanded once, not once per path.
 MATCH (e) WHERE e.id = $entity
 CALL (e) {
   MATCH (e)-[r]-()
   RETURN r
   UNION
   WITH e WHERE $hops >= 2
-  MATCH (e)-[]-()-[r]-()
+  MATCH (e)--(m)
+  WITH DISTINCT m
+  MATCH (m)-[r]-()
   RETURN r
   UNION
   WITH e WHERE $hops >= 3
-  MATCH (e)-[]-()-[]-()-[r]-()
+  MATCH (e)--()--(m)
+  WITH DISTINCT m
+  MATCH (m)-[r]-()
   RETURN r
   UNION
   WITH e WHERE $hops >= 4
-  MATCH (e)-[]-()-[]-()-[]-()-[r]-()
+  MATCH (e)--()--()--(m)
+  WITH DISTINCT m
+  MATCH (m)-[r]-()
   RETURN r
 }
 WITH DISTINCT r

@@ -77,7 +77,7 @@ class KgliteStore(Store):
             self._graph.read_only(True)
         if write:
             self._graph.save()
-        return [plain_value(row) for row in result.to_list()]
+        return [plain_row(row) for row in result.to_list()]
 
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
         """Every chunk or nothing, then an atomic save.
@@ -204,6 +204,14 @@ def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
         else:
             columns[key] = pd.Series(values, dtype=object)
     return pd.DataFrame(columns)
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def plain_row(row: dict[str, Any]) -> Row:
+    """One result row, each value through ``plain_value`` (scalars, most values, as they are)."""
+    return {key: value if type(value) in _SCALARS else plain_value(value) for key, value in row.items()}
 
 
 def plain_value(value: Any) -> Any:
