@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from conftest import _free_port, neo4j_settings, run_cli, snapshot
+from conftest import IN_CI, Neo4jServer, _free_port, neo4j_settings, run_cli, snapshot
 
 from ruralgraph.batch import GraphBatch
 from ruralgraph.errors import StoreError
 from ruralgraph.ingest import load
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
+from ruralgraph.synth import write_synthetic
 
 
 def test_bundled_dataset_loads_identically_into_both_engines(neo4j_uri: str, tmp_path) -> None:  # noqa: ANN001
@@ -71,3 +72,27 @@ def test_store_errors_name_the_uri_without_credentials() -> None:
     with pytest.raises(StoreError) as caught:
         open_store(settings)
     assert "topsecret" not in str(caught.value)
+
+
+def test_a_load_too_big_for_the_servers_transaction_memory_says_what_to_do(neo4j_uri: str, tmp_path) -> None:  # noqa: ANN001
+    # A server whose transactions may use 10 MiB in all (Neo4j's minimum): 10k relationships in one
+    # transaction need more.
+    server = Neo4jServer(tx_memory="10m")
+    try:
+        server.start()
+    except Exception as error:  # noqa: BLE001
+        if IN_CI:
+            raise
+        pytest.skip(f"a second Neo4j test server did not start: {error}")
+    try:
+        synthetic = write_synthetic("S", tmp_path).path
+        result = run_cli("load", str(synthetic), "--neo4j", server.uri)
+        assert result.exit_code == 4, result.stderr
+        assert "nothing was written" in result.stderr
+        assert "dbms.memory.transaction.total.max" in result.stderr
+        assert "ruralgraph export neo4j-csv" in result.stderr
+        assert "Traceback" not in result.stderr
+        with open_store(StoreSettings(neo4j_uri=server.uri)) as store:
+            assert store.counts() == {"nodes": {}, "relationships": {}}
+    finally:
+        server.stop()

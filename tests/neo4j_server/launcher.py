@@ -26,9 +26,10 @@ def _free_port() -> int:
 class Neo4jServer:
     """The test server process; it stops when its standard input closes."""
 
-    def __init__(self, auth: bool = False, heap: str = "1g") -> None:
+    def __init__(self, auth: bool = False, heap: str = "1g", tx_memory: str | None = None) -> None:
         self.auth = auth
         self.heap = heap
+        self.tx_memory = tx_memory  # all transactions' memory limit (Neo4j's default: 70% of the heap)
         self.home = Path(tempfile.mkdtemp(prefix="ruralgraph-neo4j-"))
         self.port = _free_port()
         self.uri = f"bolt://127.0.0.1:{self.port}"
@@ -39,6 +40,7 @@ class Neo4jServer:
         subprocess.run(["bash", str(SERVER_DIR / "build.sh")], check=True, capture_output=True, text=True)
         java = [
             "java", "-Xms256m", f"-Xmx{self.heap}", "-XX:+UseParallelGC",
+            *([f"-Druralgraph.txMemory={self.tx_memory}"] if self.tx_memory else []),
             "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
             "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "-Dio.netty.tryReflectionSetAccessible=true",
@@ -55,6 +57,7 @@ class Neo4jServer:
                 self.log.append(line)
                 if line.startswith("READY"):
                     ready.set()
+            ready.set()  # the process ended (its output closed): stop waiting, the check below says why
 
         threading.Thread(target=read_output, daemon=True).start()
         # Wait on the server's own "READY" line (an event, not a sleep), then prove it answers.

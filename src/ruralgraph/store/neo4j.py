@@ -118,7 +118,7 @@ class Neo4jStore(Store):
         except (ServiceUnavailable, DriverError) as error:
             raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error
         except Neo4jError as error:
-            raise StoreError(f"Neo4j refused the load ({error.code}); nothing was written") from error
+            raise StoreError(_load_refused(error)) from error
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create constraints and indexes; each statement says IF NOT EXISTS."""
@@ -177,6 +177,18 @@ class StaleSweep:
         ):
             for start in range(0, len(elements), batch_rows):
                 tx.run(statement, ids=elements[start:start + batch_rows]).consume()
+
+
+def _load_refused(error: Neo4jError) -> str:
+    """What to tell a user whose load Neo4j refused; a load too big for the server's memory says what to do."""
+    code = error.code or ""
+    message = f"Neo4j refused the load ({code}); nothing was written"
+    if "OutOfMemory" in code:
+        message += (". The load is one transaction, and it needs more memory than the server allows: raise "
+                    "dbms.memory.transaction.total.max (and the heap, server.memory.heap.max_size), or, for the "
+                    "very largest loads, load into the embedded store and use `ruralgraph export neo4j-csv -o DIR` "
+                    "with neo4j-admin database import")
+    return message
 
 
 def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:

@@ -21,7 +21,7 @@ public final class TestServer {
     Path home = Path.of(args[1]);
     boolean auth = args.length > 2 && args[2].equals("auth");
     java.nio.file.Files.createDirectories(home.resolve("import"));
-    DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+    DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
         .setConfig(BoltConnector.enabled, true)
         .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
         .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
@@ -30,8 +30,14 @@ public final class TestServer {
         // LOAD CSV reads file:/// URLs from DATA_DIR/import (the export tests put CSVs there).
         .setConfig(GraphDatabaseSettings.load_csv_file_url_root, home.resolve("import"))
         .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(128))
-        .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.mebiBytes(256))
-        .build();
+        .setConfig(GraphDatabaseSettings.tx_state_max_off_heap_memory, ByteUnit.mebiBytes(256));
+    // -Druralgraph.txMemory=12g raises the memory all transactions together may use (Neo4j's default
+    // is 70% of the heap): the benchmark loads a million relationships in one transaction.
+    String txMemory = System.getProperty("ruralgraph.txMemory");
+    if (txMemory != null) {
+      builder.setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.parse(txMemory));
+    }
+    DatabaseManagementService service = builder.build();
     Runtime.getRuntime().addShutdownHook(new Thread(service::shutdown));
     System.out.println("READY bolt://127.0.0.1:" + port);
     System.out.flush();
