@@ -37,7 +37,7 @@ from ruralgraph.network import property_graph  # noqa: E402
 from ruralgraph.places import region_chain  # noqa: E402
 from ruralgraph.questions import ask  # noqa: E402
 from ruralgraph.store import StoreSettings, open_store  # noqa: E402
-from ruralgraph.store.base import merge_nodes_statement, merge_relationships_statement  # noqa: E402
+from ruralgraph.store.base import nodes_statement, relationships_statement  # noqa: E402
 from ruralgraph.synth import write_synthetic  # noqa: E402
 
 CACHE = ROOT / "bench" / ".data"
@@ -171,10 +171,10 @@ def naive_rate(settings: StoreSettings, sample: RawRows, durable: str = "full") 
 
     def work() -> None:
         for label, row in node_rows:
-            runner(merge_nodes_statement(label), [{"id": row["id"], "props": row}])
+            runner(nodes_statement(label), [{"id": row["id"], "props": row}])
         for group, row in rel_rows:
             props = {k: v for k, v in row.items() if k not in ("from", "to", "type")}
-            runner(merge_relationships_statement(group), [{"from": row["from"], "to": row["to"],
+            runner(relationships_statement(group), [{"from": row["from"], "to": row["to"],
                                                            "source": row["source"], "props": props}])
 
     try:

@@ -27,7 +27,7 @@ from ruralgraph.faults import POINTS
 from ruralgraph.ingest import load
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
-from ruralgraph.store.base import merge_nodes_statement, merge_relationships_statement
+from ruralgraph.store.base import nodes_statement, relationships_statement
 from ruralgraph.synth import write_synthetic
 
 CORPUS = Path(__file__).parent / "bad_inputs"
@@ -380,9 +380,9 @@ def test_injections_through_every_option_change_nothing(payload: str, seed_setti
 
 def test_labels_and_types_in_query_text_come_only_from_the_closed_list() -> None:
     with pytest.raises(ValueError, match="unknown label"):
-        merge_nodes_statement("Organization` {id: 1}) DETACH DELETE (n")
+        nodes_statement("Organization` {id: 1}) DETACH DELETE (n")
     with pytest.raises(ValueError, match="unknown relationship group"):
-        merge_relationships_statement(("FUNDS]->() DETACH DELETE n //", "Organization", "Program"))
+        relationships_statement(("FUNDS]->() DETACH DELETE n //", "Organization", "Program"))
     with pytest.raises(ValueError, match="unknown label"):
         Chunk("nodes", "Hacked", [])
 

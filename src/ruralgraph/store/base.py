@@ -110,39 +110,24 @@ def open_store(settings: StoreSettings, *, writable: bool = False) -> Store:
     return KgliteStore(settings.db or Path(DEFAULT_DB), writable=writable)
 
 
-def merge_nodes_statement(label: str) -> str:
-    """The batched, labelled MERGE of nodes on their constrained id."""
+def nodes_statement(label: str, *, create: bool = False) -> str:
+    """The batched write of one label's nodes: MERGE on the constrained id, or CREATE (see ``statement_for``)."""
     if label not in LABELS:
         raise ValueError(f"unknown label {label!r}")
+    if create:
+        return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
     return f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row.props"
 
 
-def merge_relationships_statement(group: RelGroup) -> str:
-    """The batched MERGE of relationships between labelled endpoints; one per (from, type, to, source)."""
+def relationships_statement(group: RelGroup, *, create: bool = False) -> str:
+    """The batched write of one relationship group: MERGE, one per (from, type, to, source), or CREATE."""
     rel_type, from_label, to_label = group
     if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
         raise ValueError(f"unknown relationship group {group!r}")
+    pattern = f"(a)-[r:`{rel_type}`]->(b)" if create else f"(a)-[r:`{rel_type}` {{source: row.source}}]->(b)"
     return (
         f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
-        f"MERGE (a)-[r:`{rel_type}` {{source: row.source}}]->(b) SET r = row.props"
-    )
-
-
-def create_nodes_statement(label: str) -> str:
-    """The batched CREATE of nodes: for a store known to hold none of them (validated ids are distinct)."""
-    if label not in LABELS:
-        raise ValueError(f"unknown label {label!r}")
-    return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
-
-
-def create_relationships_statement(group: RelGroup) -> str:
-    """The batched CREATE of relationships: for a store known to hold none of them."""
-    rel_type, from_label, to_label = group
-    if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
-        raise ValueError(f"unknown relationship group {group!r}")
-    return (
-        f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
-        f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props"
+        f"{'CREATE' if create else 'MERGE'} {pattern} SET r = row.props"
     )
 
 
@@ -163,10 +148,8 @@ def statement_for(chunk: Chunk, *, create: bool = False) -> str:
     source) once, so nothing it creates can duplicate anything.
     """
     if chunk.kind == "nodes":
-        make = create_nodes_statement if create else merge_nodes_statement
-        return make(chunk.group)  # type: ignore[arg-type]
-    make_rels = create_relationships_statement if create else merge_relationships_statement
-    return make_rels(chunk.group)  # type: ignore[arg-type]
+        return nodes_statement(chunk.group, create=create)  # type: ignore[arg-type]
+    return relationships_statement(chunk.group, create=create)  # type: ignore[arg-type]
 
 
 class Store(ABC):
