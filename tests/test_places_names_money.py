@@ -146,3 +146,21 @@ def test_a_csv_without_a_mapping_is_refused(tmp_path: Path) -> None:
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run_cli("validate", str(other))
     assert result.exit_code == 2 and "no mapping in loaders/ reads this file" in result.stderr
+
+
+def test_a_merged_duplicate_gets_the_search_keys_a_declared_alias_would(tmp_path: Path) -> None:
+    # A Source's title gets no pinyin key, whether its other names were declared or merged in.
+    merged, declared = tmp_path / "merged", tmp_path / "declared"
+    merged.mkdir()
+    declared.mkdir()
+    (merged / "sources.yaml").write_text("sources: [{id: s1, title: 公益时报报道}, {id: s1-dup, title: 公益时报专题}]\n",
+                                         encoding="utf-8")
+    (merged / "merges.yaml").write_text("merges: [{keep: s1, merge: s1-dup}]\n", encoding="utf-8")
+    (declared / "sources.yaml").write_text("sources: [{id: s1, title: 公益时报报道, aliases: [公益时报专题]}]\n",
+                                           encoding="utf-8")
+    keys = []
+    for folder in (merged, declared):
+        db = tmp_path / f"{folder.name}.kgl"
+        assert run_cli("load", str(folder), "--db", str(db)).exit_code == 0
+        keys.append(cli_json("cypher", "MATCH (s:Source {id: 's1'}) RETURN s.search_keys AS keys", "--db", str(db)))
+    assert keys[0] == keys[1] == [{"keys": ["公益时报专题", "公益时报报道"]}]

@@ -24,8 +24,8 @@ from rapidfuzz import process
 from ruralgraph.batch import Chunk, Chunker
 from ruralgraph.dedupe import Decisions
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
-from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source
-from ruralgraph.names import merged_aliases, search_keys
+from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source, node_search_keys
+from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
 from ruralgraph.records import Where
 
@@ -317,7 +317,7 @@ def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
         if node_id in index.extra_aliases:  # a confirmed duplicate's names become this node's aliases
             props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []),
                                                               *index.extra_aliases[node_id]])
-            props["search_keys"] = search_keys(props["name"], props["aliases"], props.get("name_en"))
+            props["search_keys"] = node_search_keys(label, props["name"], props["aliases"], props.get("name_en"))
         if chunk := chunker.add(label, {"id": node_id, "props": props}):
             yield chunk
     yield from chunker.rest()

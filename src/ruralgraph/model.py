@@ -96,8 +96,13 @@ class Node(BaseModel):
         ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
         """
         props = _present(self.model_dump(mode="json", exclude={"label"}))
-        props["search_keys"] = search_keys(self.name, self.aliases, self.name_en, pinyin=self.label != "Source")
+        props["search_keys"] = node_search_keys(self.label, self.name, self.aliases, self.name_en)
         return props
+
+
+def node_search_keys(label: str, name: str, aliases: list[str], name_en: str | None) -> list[str]:
+    """A node's ``search_keys``: its names normalised, their pinyin (not for a Source's title), its English name."""
+    return search_keys(name, aliases, name_en, pinyin=label != "Source")
 
 
 class Organization(Node):
