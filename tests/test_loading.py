@@ -159,3 +159,15 @@ def test_replace_leaves_exactly_what_a_fresh_load_of_the_new_files_would(empty_s
     with open_store(empty_settings) as store:
         assert replaced == snapshot(store)
     assert not any("旧注" in line or "来源二" in line or "丙\"" in line for line in replaced)
+
+
+def test_replace_keeps_a_node_it_writes_even_if_a_hand_edit_gave_it_a_second_label(empty_settings: StoreSettings,
+                                                                                    tmp_path: Path) -> None:
+    (tmp_path / "second.yaml").write_text(REPLACE_SECOND, encoding="utf-8")
+    load([tmp_path / "second.yaml"], empty_settings)
+    with open_store(empty_settings, writable=True) as store:
+        store.run("MATCH (o:Organization {id: 'a'}) SET o:Fund", write=True)
+    load([tmp_path / "second.yaml"], empty_settings, replace=True)
+    with open_store(empty_settings) as store:
+        rows = store.run("MATCH (o:Organization {id: 'a'})-[r:PARTNERS_WITH]->(b) RETURN o.name AS name, b.id AS b")
+    assert rows == [{"name": "甲", "b": "b"}]

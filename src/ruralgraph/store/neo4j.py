@@ -140,12 +140,14 @@ class StaleSweep:
     """What a ``replace`` load must delete: everything the database held that the load does not write.
 
     Read before the load writes anything (element ids by key), struck off as chunks are written,
-    and deleted at the end of the same transaction. A node's key is (label, id); a
-    relationship's is (from id, type, to id, source), as the loader identifies them.
+    and deleted at the end of the same transaction. A node's key is (label, id), one per label it
+    has; a relationship's is (from id, type, to id, source), as the loader identifies them. A node
+    the load writes under any of its labels is kept.
     """
 
     nodes: dict[tuple[str, str], str] = field(default_factory=dict)
     relationships: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
+    kept_nodes: set[str] = field(default_factory=set)  # element ids of nodes the load wrote
 
     @classmethod
     def read(cls, tx: neo4j.Transaction) -> StaleSweep:
@@ -163,7 +165,9 @@ class StaleSweep:
         """Strike off what this chunk writes."""
         if chunk.kind == "nodes":
             for row in chunk.rows:
-                self.nodes.pop((chunk.group, row["id"]), None)  # type: ignore[arg-type]
+                element = self.nodes.pop((chunk.group, row["id"]), None)  # type: ignore[arg-type]
+                if element is not None:
+                    self.kept_nodes.add(element)
         else:
             rel_type = chunk.group[0]
             for row in chunk.rows:
@@ -173,7 +177,7 @@ class StaleSweep:
         """Delete what was not struck off: relationships first, then nodes (with any edges left)."""
         for statement, elements in (
             ("UNWIND $ids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r", list(self.relationships.values())),
-            ("UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n", sorted(set(self.nodes.values()))),
+            ("UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n", sorted(set(self.nodes.values()) - self.kept_nodes)),
         ):
             for start in range(0, len(elements), batch_rows):
                 tx.run(statement, ids=elements[start:start + batch_rows]).consume()
