@@ -83,7 +83,6 @@ class QuerySpec:
             _ROW_MODELS[key] = create_model(model_name, __config__=ConfigDict(extra="forbid"), **fields)
         return _ROW_MODELS[key]
 
-
     def rows_adapter(self) -> TypeAdapter[list[BaseModel]]:
         """Validates a whole answer in one call (much faster than row by row on large answers)."""
         model = self.row_model()
