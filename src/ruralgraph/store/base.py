@@ -18,7 +18,7 @@ from urllib.parse import SplitResult, urlsplit, urlunsplit
 from ruralgraph.batch import Chunk, RelGroup
 from ruralgraph.errors import QueryError
 from ruralgraph.faults import checkpoint
-from ruralgraph.safety import assert_read_only
+from ruralgraph.store.readonly import assert_read_only
 from ruralgraph.model import LABELS, REL_TYPES
 
 DEFAULT_DB = "ruralgraph.kgl"
@@ -171,7 +171,7 @@ class Store(ABC):
     ) -> list[Row]:
         """Run one Cypher statement; rows come back as plain Python values (see ``plain_value``).
 
-        Without ``write`` the query is refused if it would write (``safety.assert_read_only``), and
+        Without ``write`` the query is refused if it would write (``readonly.assert_read_only``), and
         the engine runs it read-only as well. Past ``row_limit`` rows or ``timeout_ms``
         milliseconds, a ``QueryError`` says so.
         """
