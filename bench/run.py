@@ -31,14 +31,14 @@ sys.path.insert(0, str(ROOT / "tests" / "neo4j_server"))
 import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from ruralgraph.ingest import load  # noqa: E402
-from ruralgraph.maps import build_map  # noqa: E402
-from ruralgraph.network import property_graph  # noqa: E402
+from ruralgraph.loading.load import load  # noqa: E402
 from ruralgraph.places import region_chain  # noqa: E402
-from ruralgraph.questions import ask  # noqa: E402
+from ruralgraph.queries import ask  # noqa: E402
 from ruralgraph.store import StoreSettings, open_store  # noqa: E402
-from ruralgraph.store.base import nodes_statement, relationships_statement  # noqa: E402
-from ruralgraph.synth import write_synthetic  # noqa: E402
+from ruralgraph.store.statements import nodes_statement, relationships_statement  # noqa: E402
+from ruralgraph.tools.synth import write_synthetic  # noqa: E402
+from ruralgraph.views.maps import build_map  # noqa: E402
+from ruralgraph.views.network import property_graph  # noqa: E402
 
 CACHE = ROOT / "bench" / ".data"
 NAIVE_SAMPLE = 2000  # rows per kind for the one-statement-per-row baseline (its rate is per row)
@@ -83,8 +83,9 @@ def raw_rows(path: Path) -> RawRows:
                         code = row[end].removeprefix("region:")
                         row[end] = f"cn-{code}"
                         info = region_chain(code)[0]
-                        regions.setdefault(row[end], {"id": row[end], "name": info.name, "level": info.level,
-                                                      "adcode": code})
+                        regions.setdefault(
+                            row[end], {"id": row[end], "name": info.name, "level": info.level, "adcode": code}
+                        )
                         label_of[row[end]] = "Region"
                 rels.append(row)
     nodes["Region"] = list(regions.values())
@@ -119,13 +120,18 @@ def raw_bulk_load(rows: RawRows, target: Path) -> dict[str, float]:
 def raw_bulk_from_file(parse_seconds: float, engine: dict[str, float]) -> dict[str, float]:
     """The raw bulk path from the file: its parse (no validation, timed by the caller) plus the engine's part."""
     seconds = parse_seconds + engine["seconds"]
-    return {"seconds": seconds, "parse_seconds": parse_seconds, "relationships": engine["relationships"],
-            "rels_per_s": engine["relationships"] / seconds, "engine": engine}
+    return {
+        "seconds": seconds,
+        "parse_seconds": parse_seconds,
+        "relationships": engine["relationships"],
+        "rels_per_s": engine["relationships"] / seconds,
+        "engine": engine,
+    }
 
 
 def validation_seconds(path: Path) -> float:
     """Pass 1 alone: reading and validating every record, as the loader does before writing."""
-    from ruralgraph.ingest import check, open_inputs
+    from ruralgraph.loading.load import check, open_inputs
 
     seconds, _ = timed(lambda: check(open_inputs([path])))
     return seconds
@@ -146,13 +152,23 @@ def naive_sample(rows: RawRows) -> RawRows:
     return kept_nodes, kept_groups
 
 
-def naive_load(settings: StoreSettings, sample: RawRows, validation_s: float, rows: int,
-               relationships: int, *, durable: str = "full") -> dict[str, float]:
+def naive_load(
+    settings: StoreSettings,
+    sample: RawRows,
+    validation_s: float,
+    rows: int,
+    relationships: int,
+    *,
+    durable: str = "full",
+) -> dict[str, float]:
     """The naive load: the same validation, then one statement per row (the per-row rate is sampled)."""
     per_row = 1 / naive_rate(settings, sample, durable)
     seconds = validation_s + rows * per_row
-    return {"seconds": round(seconds, 1), "rows_per_s_written": round(1 / per_row, 1),
-            "rels_per_s": relationships / seconds}
+    return {
+        "seconds": round(seconds, 1),
+        "rows_per_s_written": round(1 / per_row, 1),
+        "rels_per_s": relationships / seconds,
+    }
 
 
 def naive_rate(settings: StoreSettings, sample: RawRows, durable: str = "full") -> float:
@@ -172,8 +188,10 @@ def naive_rate(settings: StoreSettings, sample: RawRows, durable: str = "full") 
             runner(nodes_statement(label), [{"id": row["id"], "props": row}])
         for group, row in rel_rows:
             props = {k: v for k, v in row.items() if k not in ("from", "to", "type")}
-            runner(relationships_statement(group), [{"from": row["from"], "to": row["to"],
-                                                           "source": row["source"], "props": props}])
+            runner(
+                relationships_statement(group),
+                [{"from": row["from"], "to": row["to"], "source": row["source"], "props": props}],
+            )
 
     try:
         seconds, _ = timed(work)
@@ -182,8 +200,9 @@ def naive_rate(settings: StoreSettings, sample: RawRows, durable: str = "full") 
     return (len(node_rows) + len(rel_rows)) / seconds
 
 
-def _statement_runner(settings: StoreSettings,
-                      durable: str) -> tuple[Callable[[str, list[dict[str, Any]]], None], Callable[[], None]]:
+def _statement_runner(
+    settings: StoreSettings, durable: str
+) -> tuple[Callable[[str, list[dict[str, Any]]], None], Callable[[], None]]:
     """One auto-committed statement per call, straight to the engine (no batching, no transaction)."""
     if settings.engine == "kglite":
         import kglite
@@ -193,8 +212,8 @@ def _statement_runner(settings: StoreSettings,
         return (lambda statement, rows: graph.cypher(statement, params={"rows": rows})), graph.close
     store = open_store(settings, writable=True)
     store.clear()
-    driver = store._driver  # noqa: SLF001 - the benchmark measures the engine, not the wrapper
-    session = driver.session(database=store._database)  # noqa: SLF001
+    driver = store._driver
+    session = driver.session(database=store._database)
 
     def close() -> None:
         session.close()
@@ -209,8 +228,12 @@ def loader(settings: StoreSettings, path: Path, *, into_empty: bool = True) -> d
         with open_store(settings, writable=True) as store:  # untimed: a Neo4j server keeps earlier sizes
             store.clear()
     seconds, report = timed(lambda: load([path], settings, replace=True))
-    return {"seconds": seconds, "relationships": report.relationships, "rows": report.nodes + report.relationships,
-            "rels_per_s": report.relationships / seconds}
+    return {
+        "seconds": seconds,
+        "relationships": report.relationships,
+        "rows": report.nodes + report.relationships,
+        "rels_per_s": report.relationships / seconds,
+    }
 
 
 BATCH_SIZES = (500, 2000, 5000, 10000)
@@ -234,10 +257,13 @@ def batch_sweep(settings: StoreSettings, path: Path) -> list[dict[str, float]]:
 def query_cases(settings: StoreSettings) -> dict[str, dict[str, Any]]:
     """Parameters for the latency runs, picked from the data: busy and typical entities."""
     with open_store(settings) as store:
-        county = store.run("MATCH (p)-[:OPERATES_IN]->(r:Region {level: 'county'}) RETURN r.id AS id, count(p) AS n "
-                           "ORDER BY n DESC, id LIMIT 1")[0]["id"]
-        program = store.run("MATCH (o:Organization {id: 'org-0'})-[:LAUNCHED]->(p:Program) RETURN p.id AS id "
-                            "ORDER BY id LIMIT 1")[0]["id"]
+        county = store.run(
+            "MATCH (p)-[:OPERATES_IN]->(r:Region {level: 'county'}) RETURN r.id AS id, count(p) AS n "
+            "ORDER BY n DESC, id LIMIT 1"
+        )[0]["id"]
+        program = store.run(
+            "MATCH (o:Organization {id: 'org-0'})-[:LAUNCHED]->(p:Program) RETURN p.id AS id ORDER BY id LIMIT 1"
+        )[0]["id"]
     return {
         "partners": {"org": "org-100"},
         "path": {"from": "org-100", "to": county, "max_hops": 4},
@@ -261,8 +287,11 @@ def latencies(settings: StoreSettings) -> dict[str, dict[str, float]]:
                 samples.append(seconds * 1000)
                 rows = len(answer)
             samples.sort()
-            figures[name] = {"median_ms": round(statistics.median(samples), 2),
-                             "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2), "rows": rows}
+            figures[name] = {
+                "median_ms": round(statistics.median(samples), 2),
+                "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+                "rows": rows,
+            }
     return figures
 
 
@@ -272,19 +301,22 @@ def peak_memory_mb(code: str) -> float:
     VmHWM, not ru_maxrss: Linux carries ru_maxrss across exec, so a child of this (large)
     process would report the parent's high-water mark; VmHWM belongs to the new address space.
     """
-    report = ("\nfor line in open('/proc/self/status'):\n"
-              "    if line.startswith('VmHWM:'): print(line.split()[1])")
+    report = "\nfor line in open('/proc/self/status'):\n    if line.startswith('VmHWM:'): print(line.split()[1])"
     done = subprocess.run([sys.executable, "-c", code + report], check=True, capture_output=True, text=True)
     return round(int(done.stdout.split()[-1]) / 1024, 1)
 
 
 def memory(path: Path, db: Path) -> dict[str, float]:
     """Peak memory of a load and of a query process, each measured in its own subprocess."""
-    load_code = (f"from ruralgraph.ingest import load; from ruralgraph.store import StoreSettings; "
-                 f"load([{str(path)!r}], StoreSettings(db={str(db) + '.mem'!r}))")
-    query_code = (f"from ruralgraph.store import StoreSettings, open_store; from ruralgraph.questions import ask; "
-                  f"s = open_store(StoreSettings(db={str(db)!r})); ask(s, 'partners', {{'org': 'org-100'}}); "
-                  f"ask(s, 'reach', {{'entity': 'org-100'}})")
+    load_code = (
+        f"from ruralgraph.loading.load import load; from ruralgraph.store import StoreSettings; "
+        f"load([{str(path)!r}], StoreSettings(db={str(db) + '.mem'!r}))"
+    )
+    query_code = (
+        f"from ruralgraph.store import StoreSettings, open_store; from ruralgraph.queries import ask; "
+        f"s = open_store(StoreSettings(db={str(db)!r})); ask(s, 'partners', {{'org': 'org-100'}}); "
+        f"ask(s, 'reach', {{'entity': 'org-100'}})"
+    )
     return {"query_process_mb": peak_memory_mb(query_code), "load_mb": peak_memory_mb(load_code)}
 
 
@@ -295,7 +327,9 @@ def maps(settings: StoreSettings) -> list[dict[str, float]]:
     rows = []
     for nodes in (100, 400, 1000):
         seconds, result = timed(lambda: build_map(graph, title="bench", max_nodes=nodes))  # noqa: B023
-        rows.append({"nodes": result.nodes, "seconds": round(seconds, 2), "html_kib": len(result.html.encode()) // 1024})
+        rows.append(
+            {"nodes": result.nodes, "seconds": round(seconds, 2), "html_kib": len(result.html.encode()) // 1024}
+        )
     return rows
 
 
@@ -315,8 +349,9 @@ def run_size(size: str, neo4j: str | None, work: Path, sweep: bool = False) -> d
     del parsed
     naive_db = StoreSettings(db=work / f"{size}-naive.kgl")
     figures["kglite_naive"] = naive_load(naive_db, rows, validating, loaded["rows"], loaded["relationships"])
-    figures["kglite_naive_unlogged"] = naive_load(naive_db, rows, validating, loaded["rows"], loaded["relationships"],
-                                                  durable="off")
+    figures["kglite_naive_unlogged"] = naive_load(
+        naive_db, rows, validating, loaded["rows"], loaded["relationships"], durable="off"
+    )
     figures["kglite_queries"] = latencies(embedded)
     figures["memory"] = memory(path, db)
     if size != "L":  # the L graph as NetworkX is a figure of its own; maps are measured on S and M
@@ -337,47 +372,71 @@ def run_size(size: str, neo4j: str | None, work: Path, sweep: bool = False) -> d
     }
     if neo4j:
         figures["ratios"]["neo4j_load_vs_naive"] = round(
-            figures["neo4j_load"]["rels_per_s"] / figures["neo4j_naive"]["rels_per_s"], 1)
+            figures["neo4j_load"]["rels_per_s"] / figures["neo4j_naive"]["rels_per_s"], 1
+        )
     return figures
 
 
 def machine() -> dict[str, Any]:
     """What the figures were measured on."""
     memory_gib = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpus": os.cpu_count(), "memory_gib": round(memory_gib, 1), "python": platform.python_version(),
-            "platform": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "memory_gib": round(memory_gib, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def markdown(results: dict[str, Any], command: str) -> str:
     """docs/benchmarks.md from one run's figures."""
     m = results["machine"]
-    lines = ["# Benchmarks", "",
-             f"Measured by `{command}` on {m['cpus']} CPUs, {m['memory_gib']} GiB, Python {m['python']} "
-             f"({m['platform']}), {results['date']}. Every figure below comes from that one run; ratios compare "
-             "figures measured side by side. The raw JSON is `docs/benchmarks.json`.", "",
-             "## Load throughput (relationships per second, validation included)", "",
-             "The raw bulk baseline is kglite's own bulk path with no validation, timed two ways: from the same "
-             "file (parsed without validation, then `add_nodes` / `add_relationships`), and the engine alone "
-             "(rows already parsed). Both stores' loaders start from an empty store; *Neo4j replace* loads the "
-             "same file with `--replace` over the graph it already holds.", "",
-             "| size | relationships | validation alone (s) | kglite loader | raw bulk from file | loader ÷ raw | "
-             "raw, engine alone | loader ÷ engine alone | kglite naive | loader ÷ naive | Neo4j loader | "
-             "Neo4j replace | Neo4j naive | loader ÷ naive |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured by `{command}` on {m['cpus']} CPUs, {m['memory_gib']} GiB, Python {m['python']} "
+        f"({m['platform']}), {results['date']}. Every figure below comes from that one run; ratios compare "
+        "figures measured side by side. The raw JSON is `docs/benchmarks.json`.",
+        "",
+        "## Load throughput (relationships per second, validation included)",
+        "",
+        "The raw bulk baseline is kglite's own bulk path with no validation, timed two ways: from the same "
+        "file (parsed without validation, then `add_nodes` / `add_relationships`), and the engine alone "
+        "(rows already parsed). Both stores' loaders start from an empty store; *Neo4j replace* loads the "
+        "same file with `--replace` over the graph it already holds.",
+        "",
+        "| size | relationships | validation alone (s) | kglite loader | raw bulk from file | loader ÷ raw | "
+        "raw, engine alone | loader ÷ engine alone | kglite naive | loader ÷ naive | Neo4j loader | "
+        "Neo4j replace | Neo4j naive | loader ÷ naive |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for f in results["sizes"]:
         r = f["ratios"]
         reload = f"{f['neo4j_reload']['rels_per_s']:,.0f}" if "neo4j_reload" in f else "–"
-        neo = (f"{f['neo4j_load']['rels_per_s']:,.0f} | {reload} | {f['neo4j_naive']['rels_per_s']:,.0f} | "
-               f"{r['neo4j_load_vs_naive']}×") if "neo4j_load" in f else "– | – | – | –"
+        neo = (
+            (
+                f"{f['neo4j_load']['rels_per_s']:,.0f} | {reload} | {f['neo4j_naive']['rels_per_s']:,.0f} | "
+                f"{r['neo4j_load_vs_naive']}×"
+            )
+            if "neo4j_load" in f
+            else "– | – | – | –"
+        )
         raw = f["kglite_raw_bulk"]
         engine = raw.get("engine", raw)
-        lines.append(f"| {f['size']} | {f['kglite_load']['relationships']:,} | {f['validation_seconds']:.1f} | "
-                     f"{f['kglite_load']['rels_per_s']:,.0f} | {raw['rels_per_s']:,.0f} | "
-                     f"{r['kglite_load_vs_raw_bulk']} | {engine['rels_per_s']:,.0f} | "
-                     f"{r.get('kglite_load_vs_raw_engine', r['kglite_load_vs_raw_bulk'])} | "
-                     f"{f['kglite_naive']['rels_per_s']:,.0f} | {r['kglite_load_vs_naive']}× | {neo} |")
-    lines += ["", "## Query latency (milliseconds, median / p95 over "
-              f"{QUERY_RUNS} runs after a warm-up)", "", "| size | query | kglite | Neo4j | rows |", "|---|---|---|---|---|"]
+        lines.append(
+            f"| {f['size']} | {f['kglite_load']['relationships']:,} | {f['validation_seconds']:.1f} | "
+            f"{f['kglite_load']['rels_per_s']:,.0f} | {raw['rels_per_s']:,.0f} | "
+            f"{r['kglite_load_vs_raw_bulk']} | {engine['rels_per_s']:,.0f} | "
+            f"{r.get('kglite_load_vs_raw_engine', r['kglite_load_vs_raw_bulk'])} | "
+            f"{f['kglite_naive']['rels_per_s']:,.0f} | {r['kglite_load_vs_naive']}× | {neo} |"
+        )
+    lines += [
+        "",
+        f"## Query latency (milliseconds, median / p95 over {QUERY_RUNS} runs after a warm-up)",
+        "",
+        "| size | query | kglite | Neo4j | rows |",
+        "|---|---|---|---|---|",
+    ]
     for f in results["sizes"]:
         for name, k in f["kglite_queries"].items():
             n = f.get("neo4j_queries", {}).get(name)
@@ -385,10 +444,21 @@ def markdown(results: dict[str, Any], command: str) -> str:
             lines.append(f"| {f['size']} | {name} | {k['median_ms']} / {k['p95_ms']} | {neo} | {k['rows']} |")
     for f in results["sizes"]:
         if "neo4j_batch_sweep" in f:
-            lines += ["", f"## Neo4j batch size (loader on {f['size']}, relationships per second)", "",
-                      "| rows per UNWIND batch | throughput |", "|---|---|"]
+            lines += [
+                "",
+                f"## Neo4j batch size (loader on {f['size']}, relationships per second)",
+                "",
+                "| rows per UNWIND batch | throughput |",
+                "|---|---|",
+            ]
             lines += [f"| {row['batch_rows']:,} | {row['rels_per_s']:,} |" for row in f["neo4j_batch_sweep"]]
-    lines += ["", "## Peak memory (MiB, each in its own process)", "", "| size | load | query process |", "|---|---|---|"]
+    lines += [
+        "",
+        "## Peak memory (MiB, each in its own process)",
+        "",
+        "| size | load | query process |",
+        "|---|---|---|",
+    ]
     for f in results["sizes"]:
         lines.append(f"| {f['size']} | {f['memory']['load_mb']} | {f['memory']['query_process_mb']} |")
     lines += ["", "## Maps", "", "| size | nodes drawn | seconds | HTML KiB |", "|---|---|---|---|"]
@@ -411,47 +481,66 @@ def target_lines(results: dict[str, Any]) -> list[str]:
         return "met" if met else "**not met**"
 
     lines = [
-        "| target | reached | |", "|---|---|---|",
+        "| target | reached | |",
+        "|---|---|---|",
         f"| on {size}, loader ≥ 0.5 × kglite raw bulk (from the same file) | {ratios['kglite_load_vs_raw_bulk']} × | "
         f"{verdict(ratios['kglite_load_vs_raw_bulk'] >= 0.5)} |",
     ]
     if "kglite_load_vs_raw_engine" in ratios:
-        lines.append(f"| on {size}, loader ≥ 0.5 × kglite raw bulk (engine alone, rows already parsed) | "
-                     f"{ratios['kglite_load_vs_raw_engine']} × | {verdict(ratios['kglite_load_vs_raw_engine'] >= 0.5)} |")
-    lines.append(f"| on {size}, loader ≥ 20 × naive (kglite) | {ratios['kglite_load_vs_naive']} × | "
-                 f"{verdict(ratios['kglite_load_vs_naive'] >= 20)} |")
+        lines.append(
+            f"| on {size}, loader ≥ 0.5 × kglite raw bulk (engine alone, rows already parsed) | "
+            f"{ratios['kglite_load_vs_raw_engine']} × | {verdict(ratios['kglite_load_vs_raw_engine'] >= 0.5)} |"
+        )
+    lines.append(
+        f"| on {size}, loader ≥ 20 × naive (kglite) | {ratios['kglite_load_vs_naive']} × | "
+        f"{verdict(ratios['kglite_load_vs_naive'] >= 20)} |"
+    )
     neo = next((f for f in reversed(results["sizes"]) if "neo4j_load" in f), None)
     if neo is not None:
         note = "" if neo["size"] == size else f" (measured on {neo['size']}; not run on {size})"
-        lines.append(f"| on {size}, Neo4j loader ≥ 20 × naive | {neo['ratios']['neo4j_load_vs_naive']} ×{note} | "
-                     f"{verdict(neo['size'] == size and neo['ratios']['neo4j_load_vs_naive'] >= 20)} |")
+        lines.append(
+            f"| on {size}, Neo4j loader ≥ 20 × naive | {neo['ratios']['neo4j_load_vs_naive']} ×{note} | "
+            f"{verdict(neo['size'] == size and neo['ratios']['neo4j_load_vs_naive'] >= 20)} |"
+        )
     for name, figure in largest["kglite_queries"].items():
         beside = largest.get("neo4j_queries", {}).get(name)
         neo_figure = f" (Neo4j {beside['median_ms']} ms)" if beside else ""
-        lines.append(f"| on {size}, {name} < 50 ms median (kglite) | {figure['median_ms']} ms{neo_figure} | "
-                     f"{verdict(figure['median_ms'] < 50)} |")
-    lines.append(f"| loading {size} into kglite peaks < 3 GiB | {largest['memory']['load_mb']:,} MiB | "
-                 f"{verdict(largest['memory']['load_mb'] < 3 * 1024)} |")
+        lines.append(
+            f"| on {size}, {name} < 50 ms median (kglite) | {figure['median_ms']} ms{neo_figure} | "
+            f"{verdict(figure['median_ms'] < 50)} |"
+        )
+    lines.append(
+        f"| loading {size} into kglite peaks < 3 GiB | {largest['memory']['load_mb']:,} MiB | "
+        f"{verdict(largest['memory']['load_mb'] < 3 * 1024)} |"
+    )
     load_s = largest["kglite_load"]["seconds"]
     validating = largest["validation_seconds"]
     naive = largest["kglite_naive"]
     naive_writes = naive["seconds"] - validating
     bound = naive["seconds"] / validating
-    lines += ["", f"What bounds the load ratios on {size}: validation alone (reading and checking every record with "
-              f"the case-file models, pass 1) takes {validating:.0f} s of the loader's {load_s:.0f} s "
-              f"({validating / load_s:.0%}); the raw bulk path validates nothing. The naive kglite load does the same "
-              f"validation and then {naive_writes:.0f} s of one-statement-per-row writes, each fsync'd to kglite's "
-              f"log as `kglite.open` does by default, so even a loader whose writes took no time at all would be "
-              f"only {bound:.1f}× faster than it."]
+    lines += [
+        "",
+        f"What bounds the load ratios on {size}: validation alone (reading and checking every record with "
+        f"the case-file models, pass 1) takes {validating:.0f} s of the loader's {load_s:.0f} s "
+        f"({validating / load_s:.0%}); the raw bulk path validates nothing. The naive kglite load does the same "
+        f"validation and then {naive_writes:.0f} s of one-statement-per-row writes, each fsync'd to kglite's "
+        f"log as `kglite.open` does by default, so even a loader whose writes took no time at all would be "
+        f"only {bound:.1f}× faster than it.",
+    ]
     unlogged = largest.get("kglite_naive_unlogged")
     if unlogged:
-        lines[-1] += (f" Without that durability (`durable=\"off\"`, nothing saved) the naive writes take "
-                      f"{unlogged['seconds'] - validating:.0f} s, and the loader is "
-                      f"{largest['kglite_load']['rels_per_s'] / unlogged['rels_per_s']:.1f}× as fast.")
+        lines[-1] += (
+            f' Without that durability (`durable="off"`, nothing saved) the naive writes take '
+            f"{unlogged['seconds'] - validating:.0f} s, and the loader is "
+            f"{largest['kglite_load']['rels_per_s'] / unlogged['rels_per_s']:.1f}× as fast."
+        )
     biggest = max(largest["kglite_queries"].items(), key=lambda item: item[1]["rows"])
-    lines += ["", f"Latency includes turning every row into a typed Python row; {biggest[0]} on {size} returns "
-              f"{biggest[1]['rows']:,} rows (the two-hop neighbourhood of a program launched by org-0, a hub), "
-              "so most of its time is the size of the answer, not the search."]
+    lines += [
+        "",
+        f"Latency includes turning every row into a typed Python row; {biggest[0]} on {size} returns "
+        f"{biggest[1]['rows']:,} rows (the two-hop neighbourhood of a program launched by org-0, a hub), "
+        "so most of its time is the size of the answer, not the search.",
+    ]
     return lines
 
 
@@ -473,10 +562,16 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--neo4j", help="a Neo4j bolt URI to measure as well")
     parser.add_argument("--start-neo4j", action="store_true", help="start the built-in Neo4j test server (14 GiB heap)")
-    parser.add_argument("--neo4j-sizes", nargs="+", choices=["S", "M", "L"], default=["S", "M", "L"],
-                        help="the sizes to measure on Neo4j too (default: all)")
-    parser.add_argument("--sweep-size", choices=["S", "M", "L"], default="M",
-                        help="the size on which to sweep Neo4j's batch size")
+    parser.add_argument(
+        "--neo4j-sizes",
+        nargs="+",
+        choices=["S", "M", "L"],
+        default=["S", "M", "L"],
+        help="the sizes to measure on Neo4j too (default: all)",
+    )
+    parser.add_argument(
+        "--sweep-size", choices=["S", "M", "L"], default="M", help="the size on which to sweep Neo4j's batch size"
+    )
     parser.add_argument("--write-docs", action="store_true", help="write docs/benchmarks.md and docs/benchmarks.json")
     parser.add_argument("--render", type=Path, help="only rewrite docs/benchmarks.md from this run's JSON")
     args = parser.parse_args(argv)
@@ -497,11 +592,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         with tempfile.TemporaryDirectory(prefix="ruralgraph-bench-") as work:
             results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "sizes": [], "notes": NOTES}
             for size in args.size:
-                results["sizes"].append(run_size(size, neo4j if size in args.neo4j_sizes else None, Path(work),
-                                                 sweep=size == args.sweep_size))
+                results["sizes"].append(
+                    run_size(
+                        size, neo4j if size in args.neo4j_sizes else None, Path(work), sweep=size == args.sweep_size
+                    )
+                )
                 CACHE.mkdir(parents=True, exist_ok=True)  # so far, in case a later size fails
-                (CACHE / "partial.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
-                                                    encoding="utf-8")
+                (CACHE / "partial.json").write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     finally:
         if server is not None:
             server.stop()
@@ -511,8 +608,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
         results["command"] = command
         (ROOT / "docs" / "benchmarks.md").write_text(markdown(results, command), encoding="utf-8")
-        (ROOT / "docs" / "benchmarks.json").write_text(json.dumps(results, ensure_ascii=False, indent=1),
-                                                       encoding="utf-8")
+        (ROOT / "docs" / "benchmarks.json").write_text(
+            json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
     return results
 
 

@@ -18,10 +18,19 @@ from typing import Any
 import pytest
 
 FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND",  # no request can leave the machine
-    "--proxy-server=http://127.0.0.1:9", "--virtual-time-budget=30000", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+    "--host-resolver-rules=MAP * ~NOTFOUND",  # no request can leave the machine
+    "--proxy-server=http://127.0.0.1:9",
+    "--virtual-time-budget=30000",
+    "--hide-scrollbars",
 ]
 
 
@@ -37,8 +46,13 @@ def chromium() -> str:
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory() as profile:
-        return subprocess.run([chromium(), *FLAGS, f"--user-data-dir={profile}", *args], capture_output=True,
-                              text=True, timeout=180, check=False)
+        return subprocess.run(
+            [chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
 
 
 def render(page: Path) -> dict[str, Any]:

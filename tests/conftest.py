@@ -20,13 +20,14 @@ import pytest
 from typer.testing import CliRunner
 
 from ruralgraph.cli import app
-from ruralgraph.ingest import load
+from ruralgraph.loading.load import load
 from ruralgraph.resources import data_dir
 from ruralgraph.store import Store, StoreSettings, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "neo4j_server"))
 from launcher import Neo4jServer, _free_port  # noqa: E402,F401
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ENGINES = ["kglite", "neo4j"]
 
@@ -52,7 +53,7 @@ def neo4j_server() -> Iterator[Neo4jServer | None]:
     server = Neo4jServer()
     try:
         server.start()
-    except Exception as error:  # noqa: BLE001 - any failure to start is reported the same way
+    except Exception as error:
         if IN_CI:
             pytest.fail(f"the Neo4j test server did not start under CI: {error}")
         pytest.skip(f"Neo4j tests skipped: the test server did not start ({error})")
@@ -72,7 +73,7 @@ def neo4j_auth_uri(neo4j_uri: str) -> Iterator[str]:
     server = Neo4jServer(auth=True)
     try:
         server.start()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         pytest.fail(f"the auth-enabled Neo4j test server did not start: {error}")
     yield server.uri
     server.stop()
@@ -80,9 +81,12 @@ def neo4j_auth_uri(neo4j_uri: str) -> Iterator[str]:
 
 def neo4j_settings(uri: str) -> StoreSettings:
     """Settings for the test Neo4j, with credentials from the environment when given."""
-    return StoreSettings(neo4j_uri=uri, neo4j_user=os.environ.get("NEO4J_USERNAME"),
-                         neo4j_password=os.environ.get("NEO4J_PASSWORD"),
-                         neo4j_database=os.environ.get("NEO4J_DATABASE"))
+    return StoreSettings(
+        neo4j_uri=uri,
+        neo4j_user=os.environ.get("NEO4J_USERNAME"),
+        neo4j_password=os.environ.get("NEO4J_PASSWORD"),
+        neo4j_database=os.environ.get("NEO4J_DATABASE"),
+    )
 
 
 @pytest.fixture(params=ENGINES)

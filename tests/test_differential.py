@@ -6,18 +6,21 @@ import json
 from typing import Any
 
 import pytest
-from conftest import neo4j_settings
 
-from ruralgraph.ingest import load
-from ruralgraph.questions import BY_ID, BY_NAME, bind, library
+from conftest import neo4j_settings
+from ruralgraph.loading.load import load
+from ruralgraph.queries import BY_ID, BY_NAME, bind, library
 from ruralgraph.resources import data_dir
 from ruralgraph.store import Store, StoreSettings, open_store
 
 # Parameters for each query file, chosen to exercise every branch on the bundled data.
 CASES: dict[str, list[dict[str, Any]]] = {
     "partners": [{"org": "crdf"}, {"org": "sac"}, {"org": "securities-firms-63"}],
-    "path": [{"from": "tencent-foundation", "to": "cn-141031"}, {"from": "nrra", "to": "shanpin", "max_hops": 6},
-             {"from": "crdf", "to": "cn-520622", "types": ["LAUNCHED", "PART_OF", "OPERATES_IN"]}],
+    "path": [
+        {"from": "tencent-foundation", "to": "cn-141031"},
+        {"from": "nrra", "to": "shanpin", "max_hops": 6},
+        {"from": "crdf", "to": "cn-520622", "types": ["LAUNCHED", "PART_OF", "OPERATES_IN"]},
+    ],
     "reach": [{"entity": "huoshui"}, {"entity": "crdf"}, {"entity": "sac"}],
     "supporters": [{"region": "cn-141031"}, {"region": "cn-520000"}, {"region": "cn-140000"}],
     "cofounders": [{"activity": "sac-poverty-fund"}, {"activity": "huoshui"}],
@@ -43,12 +46,14 @@ API_QUERIES = [
 
 def normalise(rows: list[dict[str, Any]]) -> list[str]:
     """Rows as a sorted list of canonical JSON: lists inside rows sorted too (engines may order them differently)."""
+
     def canon(value: Any) -> Any:
         if isinstance(value, dict):
             return {k: canon(v) for k, v in value.items()}
         if isinstance(value, list):
             return sorted((canon(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
         return value
+
     return sorted(json.dumps(canon(row), ensure_ascii=False, sort_keys=True) for row in rows)
 
 
@@ -68,21 +73,26 @@ def test_every_query_file_has_differential_cases() -> None:
     assert set(CASES) == set(library())
 
 
-@pytest.mark.parametrize(("name", "params"), [(n, p) for n, ps in CASES.items() for p in ps],
-                         ids=[f"{n}-{i}" for n, ps in CASES.items() for i, _ in enumerate(ps)])
-def test_query_file_gives_the_same_rows_on_both_engines(both_stores, name: str, params: dict[str, Any]) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [(n, p) for n, ps in CASES.items() for p in ps],
+    ids=[f"{n}-{i}" for n, ps in CASES.items() for i, _ in enumerate(ps)],
+)
+def test_query_file_gives_the_same_rows_on_both_engines(both_stores, name: str, params: dict[str, Any]) -> None:
     kglite_store, neo4j_store = both_stores
     spec = library()[name]
     bound = bind(kglite_store, spec, params)
     left = kglite_store.run(spec.cypher, bound)
     right = neo4j_store.run(spec.cypher, bound)
     assert normalise(left) == normalise(right), (
-        f"{name} differs\nkglite: {json.dumps(left, ensure_ascii=False)}\nneo4j: {json.dumps(right, ensure_ascii=False)}")
+        f"{name} differs\nkglite: {json.dumps(left, ensure_ascii=False)}\n"
+        f"neo4j: {json.dumps(right, ensure_ascii=False)}"
+    )
     assert all(set(row) == {c.name for c in spec.columns} for row in left), "columns differ from the header"
 
 
 @pytest.mark.parametrize(("query", "params"), API_QUERIES, ids=[f"api-{i}" for i in range(len(API_QUERIES))])
-def test_api_query_gives_the_same_rows_on_both_engines(both_stores, query: str, params: dict[str, Any]) -> None:  # noqa: ANN001
+def test_api_query_gives_the_same_rows_on_both_engines(both_stores, query: str, params: dict[str, Any]) -> None:
     kglite_store, neo4j_store = both_stores
     left, right = kglite_store.run(query, params), neo4j_store.run(query, params)
     assert normalise(left) == normalise(right), f"kglite: {left}\nneo4j: {right}"

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from conftest import IN_CI, Neo4jServer, _free_port, neo4j_settings, run_cli, snapshot
 
-from ruralgraph.batch import GraphBatch
+from conftest import IN_CI, Neo4jServer, _free_port, neo4j_settings, run_cli, snapshot
 from ruralgraph.errors import StoreError
-from ruralgraph.ingest import load
+from ruralgraph.loading.load import load
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
-from ruralgraph.synth import write_synthetic
+from ruralgraph.store.chunks import GraphBatch
+from ruralgraph.tools.synth import write_synthetic
 
 
-def test_bundled_dataset_loads_identically_into_both_engines(neo4j_uri: str, tmp_path) -> None:  # noqa: ANN001
+def test_bundled_dataset_loads_identically_into_both_engines(neo4j_uri: str, tmp_path) -> None:
     embedded = StoreSettings(db=tmp_path / "graph.kgl")
     server = neo4j_settings(neo4j_uri)
     load([data_dir()], embedded)
@@ -30,8 +30,9 @@ def test_a_load_that_fails_half_way_leaves_neo4j_as_it_was(neo4j_uri: str) -> No
     load([data_dir()], settings, replace=True)
     batch = GraphBatch()
     for index in range(4500):  # three batches of 2,000 rows: the first two succeed inside the transaction
-        batch.add_node("Organization", f"bulk-{index}", {"id": f"bulk-{index}", "name": f"机构{index}",
-                                                          "kind": "other"})
+        batch.add_node(
+            "Organization", f"bulk-{index}", {"id": f"bulk-{index}", "name": f"机构{index}", "kind": "other"}
+        )
     # Neo4j refuses a map as a property value: this last batch fails after the others were sent.
     batch.add_node("Program", "broken", {"id": "broken", "name": "坏", "nested": {"not": "allowed"}})
     with open_store(settings, writable=True) as store:
@@ -50,7 +51,7 @@ def test_unreachable_server_is_a_fast_clear_error_without_the_password() -> None
     assert "Traceback" not in result.stderr
 
 
-def test_wrong_password_is_a_clear_error_that_never_shows_it(neo4j_auth_uri: str, monkeypatch) -> None:  # noqa: ANN001
+def test_wrong_password_is_a_clear_error_that_never_shows_it(neo4j_auth_uri: str, monkeypatch) -> None:
     monkeypatch.setenv("NEO4J_USERNAME", "neo4j")
     monkeypatch.setenv("NEO4J_PASSWORD", "wrong-pa55word")
     result = run_cli("stats", "--neo4j", neo4j_auth_uri)
@@ -59,7 +60,7 @@ def test_wrong_password_is_a_clear_error_that_never_shows_it(neo4j_auth_uri: str
     assert "wrong-pa55word" not in result.stderr + result.stdout
 
 
-def test_help_never_shows_a_password(monkeypatch) -> None:  # noqa: ANN001
+def test_help_never_shows_a_password(monkeypatch) -> None:
     monkeypatch.setenv("NEO4J_PASSWORD", "hidden-pa55")
     for command in ("load", "cypher", "stats"):
         result = run_cli(command, "--help")
@@ -74,13 +75,13 @@ def test_store_errors_name_the_uri_without_credentials() -> None:
     assert "topsecret" not in str(caught.value)
 
 
-def test_a_load_too_big_for_the_servers_transaction_memory_says_what_to_do(neo4j_uri: str, tmp_path) -> None:  # noqa: ANN001
+def test_a_load_too_big_for_the_servers_transaction_memory_says_what_to_do(neo4j_uri: str, tmp_path) -> None:
     # A server whose transactions may use 10 MiB in all (Neo4j's minimum): 10k relationships in one
     # transaction need more.
     server = Neo4jServer(tx_memory="10m")
     try:
         server.start()
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         if IN_CI:
             raise
         pytest.skip(f"a second Neo4j test server did not start: {error}")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import cli_json, run_cli, store_args
 
 import ruralgraph
+from conftest import cli_json, run_cli, store_args
 from ruralgraph.errors import Ambiguous, NotFound
 from ruralgraph.names import clean_name, normalise
 from ruralgraph.places import resolve_place
@@ -17,10 +17,18 @@ from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings
 
 
-@pytest.mark.parametrize(("place", "adcode", "name"), [
-    ("玉屏", "520622", "玉屏侗族自治县"), ("贵州玉屏", "520622", "玉屏侗族自治县"), ("舒兰", "220283", "舒兰市"),
-    ("吉林舒兰", "220283", "舒兰市"), ("隰县", "141031", "隰县"), ("141031", "141031", "隰县"), ("内蒙古", "150000", "内蒙古自治区"),
-])
+@pytest.mark.parametrize(
+    ("place", "adcode", "name"),
+    [
+        ("玉屏", "520622", "玉屏侗族自治县"),
+        ("贵州玉屏", "520622", "玉屏侗族自治县"),
+        ("舒兰", "220283", "舒兰市"),
+        ("吉林舒兰", "220283", "舒兰市"),
+        ("隰县", "141031", "隰县"),
+        ("141031", "141031", "隰县"),
+        ("内蒙古", "150000", "内蒙古自治区"),
+    ],
+)
 def test_place_names_resolve_to_official_codes(place: str, adcode: str, name: str) -> None:
     region = resolve_place(place)
     assert (region.adcode, region.name) == (adcode, name)
@@ -79,7 +87,9 @@ def test_search_finds_names_aliases_pinyin_and_english(seed_db: Path) -> None:
 def test_the_same_uscc_under_two_ids_is_refused(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(
         "organizations:\n  - {id: a, name: 甲公司, kind: enterprise, uscc: 91110000100000000A}\n"
-        "  - {id: b, name: 甲有限公司, kind: enterprise, uscc: 91110000100000000A}\n", encoding="utf-8")
+        "  - {id: b, name: 甲有限公司, kind: enterprise, uscc: 91110000100000000A}\n",
+        encoding="utf-8",
+    )
     result = run_cli("validate", str(tmp_path))
     assert result.exit_code == 2
     assert "'b' has the same 统一社会信用代码 91110000100000000A as 'a'" in result.stderr
@@ -92,18 +102,25 @@ def data_with_a_near_duplicate(tmp_path: Path) -> Path:
     (copy / "cases" / "05-planted.yaml").write_text(
         "organizations:\n  - {id: sac-typo, name: 中国证劵业协会, kind: industry_association}\n"
         "relationships:\n  - {from: sac-typo, type: PARTNERS_WITH, to: crdf, source: gsb-social-org-cases,"
-        " evidence: 中国证券业协会还联合中国乡村发展基金会}\n", encoding="utf-8")
+        " evidence: 中国证券业协会还联合中国乡村发展基金会}\n",
+        encoding="utf-8",
+    )
     return copy
 
 
-def test_dedupe_finds_a_planted_near_duplicate_and_leaves_it_unmerged(data_with_a_near_duplicate: Path,
-                                                                       tmp_path: Path) -> None:
+def test_dedupe_finds_a_planted_near_duplicate_and_leaves_it_unmerged(
+    data_with_a_near_duplicate: Path, tmp_path: Path
+) -> None:
     rows = cli_json("dedupe", str(data_with_a_near_duplicate))
     assert [(r["a"], r["b"], r["reason"]) for r in rows] == [("sac", "sac-typo", "similar names")]
     db = tmp_path / "graph.kgl"
     assert run_cli("load", str(data_with_a_near_duplicate), "--db", str(db)).exit_code == 0
-    ids = cli_json("cypher", "MATCH (o:Organization) WHERE o.id IN ['sac', 'sac-typo'] RETURN o.id AS id ORDER BY id",
-                   "--db", str(db))
+    ids = cli_json(
+        "cypher",
+        "MATCH (o:Organization) WHERE o.id IN ['sac', 'sac-typo'] RETURN o.id AS id ORDER BY id",
+        "--db",
+        str(db),
+    )
     assert ids == [{"id": "sac"}, {"id": "sac-typo"}]
 
 
@@ -114,8 +131,12 @@ def test_a_confirmed_merge_is_recorded_and_replays_on_load(data_with_a_near_dupl
     assert decisions["merges"] == [{"keep": "sac", "merge": "sac-typo", "note": "typo"}]
     db = tmp_path / "graph.kgl"
     assert run_cli("load", str(data_with_a_near_duplicate), "--db", str(db)).exit_code == 0
-    rows = cli_json("cypher", "MATCH (o:Organization {id: 'sac'})-[:PARTNERS_WITH]->(p) "
-                    "RETURN o.aliases AS aliases, p.id AS partner", "--db", str(db))
+    rows = cli_json(
+        "cypher",
+        "MATCH (o:Organization {id: 'sac'})-[:PARTNERS_WITH]->(p) RETURN o.aliases AS aliases, p.id AS partner",
+        "--db",
+        str(db),
+    )
     assert rows == [{"aliases": ["中国证劵业协会"], "partner": "crdf"}]
     assert cli_json("dedupe", str(data_with_a_near_duplicate)) == []
 
@@ -153,11 +174,13 @@ def test_a_merged_duplicate_gets_the_search_keys_a_declared_alias_would(tmp_path
     merged, declared = tmp_path / "merged", tmp_path / "declared"
     merged.mkdir()
     declared.mkdir()
-    (merged / "sources.yaml").write_text("sources: [{id: s1, title: 公益时报报道}, {id: s1-dup, title: 公益时报专题}]\n",
-                                         encoding="utf-8")
+    (merged / "sources.yaml").write_text(
+        "sources: [{id: s1, title: 公益时报报道}, {id: s1-dup, title: 公益时报专题}]\n", encoding="utf-8"
+    )
     (merged / "merges.yaml").write_text("merges: [{keep: s1, merge: s1-dup}]\n", encoding="utf-8")
-    (declared / "sources.yaml").write_text("sources: [{id: s1, title: 公益时报报道, aliases: [公益时报专题]}]\n",
-                                           encoding="utf-8")
+    (declared / "sources.yaml").write_text(
+        "sources: [{id: s1, title: 公益时报报道, aliases: [公益时报专题]}]\n", encoding="utf-8"
+    )
     keys = []
     for folder in (merged, declared):
         db = tmp_path / f"{folder.name}.kgl"

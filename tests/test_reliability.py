@@ -5,6 +5,7 @@ Each guarantee in docs/reliability.md is tested here (or, for the basics, in tes
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -16,25 +17,26 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import Neo4jServer, neo4j_settings, run_cli, snapshot, store_args
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import ruralgraph
-from ruralgraph.batch import Chunk
+from conftest import Neo4jServer, neo4j_settings, run_cli, snapshot, store_args
 from ruralgraph.errors import InvalidInput, QueryError, RuralgraphError
 from ruralgraph.faults import POINTS
-from ruralgraph.ingest import load
+from ruralgraph.loading.load import load
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
-from ruralgraph.store.base import nodes_statement, relationships_statement
-from ruralgraph.synth import write_synthetic
+from ruralgraph.store.chunks import Chunk
+from ruralgraph.store.statements import nodes_statement, relationships_statement
+from ruralgraph.tools.synth import write_synthetic
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 EXPECTED: dict[str, dict[str, Any]] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
 
 
 # --- bad input ---------------------------------------------------------------------------------
+
 
 def test_the_corpus_has_at_least_forty_broken_inputs_each_with_its_error() -> None:
     files = {p.name for p in CORPUS.iterdir() if p.name != "expected.yaml"}
@@ -44,7 +46,8 @@ def test_the_corpus_has_at_least_forty_broken_inputs_each_with_its_error() -> No
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_a_broken_input_is_refused_with_file_line_and_field_and_nothing_is_written(
-        name: str, seed_db: Path, tmp_path: Path) -> None:
+    name: str, seed_db: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "graph.kgl"
     shutil.copy(seed_db, db)
     with open_store(StoreSettings(db=db)) as store:
@@ -85,20 +88,31 @@ names = st.text(alphabet="甲乙丙丁戊己庚辛壬癸基金会协会公司计
 @st.composite
 def case_files(draw: st.DrawFn) -> dict[str, Any]:
     """A valid case file: a source, organisations, programs and relationships between them."""
-    orgs = [{"id": f"o{i}", "name": draw(names), "kind": draw(st.sampled_from(KINDS))}
-            for i in range(draw(st.integers(1, 4)))]
+    orgs = [
+        {"id": f"o{i}", "name": draw(names), "kind": draw(st.sampled_from(KINDS))}
+        for i in range(draw(st.integers(1, 4)))
+    ]
     programs = [{"id": f"p{i}", "name": draw(names)} for i in range(draw(st.integers(1, 3)))]
     rels = []
     for org in orgs:
         for program in programs:
             if draw(st.booleans()):
-                rel = {"from": org["id"], "type": draw(st.sampled_from(ORG_TO_PROGRAM)), "to": program["id"],
-                       "source": "s", "evidence": draw(names)}
+                rel = {
+                    "from": org["id"],
+                    "type": draw(st.sampled_from(ORG_TO_PROGRAM)),
+                    "to": program["id"],
+                    "source": "s",
+                    "evidence": draw(names),
+                }
                 if rel["type"] in ("FUNDS", "COMMITS") and draw(st.booleans()):
                     rel["amount_text"] = draw(st.sampled_from(AMOUNTS))
                 rels.append(rel)
-    return {"sources": [{"id": "s", "title": draw(names)}], "organizations": orgs, "programs": programs,
-            "relationships": rels}
+    return {
+        "sources": [{"id": "s", "title": draw(names)}],
+        "organizations": orgs,
+        "programs": programs,
+        "relationships": rels,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -107,7 +121,8 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("base")
     (folder / "base.yaml").write_text(
         "sources: [{id: base-src, title: 基础}]\norganizations: [{id: base-org, name: 基础机构, kind: other}]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     load([folder / "base.yaml"], StoreSettings(db=folder / "base.kgl"))
     return folder / "base.kgl"
 
@@ -127,8 +142,9 @@ def test_any_valid_case_file_loads_exactly(case: dict[str, Any], base_db: Path, 
     load([path], target)
     with open_store(target) as store:
         nodes = {(row["id"], row["name"]) for row in store.run("MATCH (n) RETURN n.id AS id, n.name AS name")}
-        rels = {(r["a"], r["t"], r["b"]) for r in store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, "
-                                                               "b.id AS b")}
+        rels = {
+            (r["a"], r["t"], r["b"]) for r in store.run("MATCH (a)-[r]->(b) RETURN a.id AS a, type(r) AS t, b.id AS b")
+        }
     declared = {(n["id"], n["name"]) for n in case["organizations"] + case["programs"]}
     assert declared | {("s", case["sources"][0]["title"])} | {("base-src", "基础"), ("base-org", "基础机构")} == nodes
     assert {(r["from"], r["type"], r["to"]) for r in case["relationships"]} == rels
@@ -142,21 +158,26 @@ def corrupted(draw: st.DrawFn) -> str:
     kind = draw(st.sampled_from(["delete", "insert", "duplicate", "swap", "replace"]))
     if kind == "delete":
         start = draw(st.integers(0, len(text) - 1))
-        return text[:start] + text[start + draw(st.integers(1, 20)):]
+        return text[:start] + text[start + draw(st.integers(1, 20)) :]
     if kind == "insert":
         at = draw(st.integers(0, len(text)))
         return text[:at] + draw(st.text(alphabet=":[]{}-\t'\"#&*!%@中 \n0x", min_size=1, max_size=5)) + text[at:]
     if kind == "duplicate":
         index = draw(st.integers(0, len(lines) - 1))
-        return "".join(lines[:index + 1] + [lines[index]] + lines[index + 1:])
+        return "".join([*lines[: index + 1], lines[index], *lines[index + 1 :]])
     if kind == "swap":
         a, b = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
         lines[a], lines[b] = lines[b], lines[a]
         return "".join(lines)
     index = draw(st.integers(0, len(lines) - 1))
     key, _, _ = lines[index].partition(":")
-    return "".join(lines[:index] + [f"{key}: {draw(st.sampled_from(['-1', 'null', '[]', '{}', '中文', '1e999']))}\n"]
-                   + lines[index + 1:])
+    return "".join(
+        [
+            *lines[:index],
+            f"{key}: {draw(st.sampled_from(['-1', 'null', '[]', '{}', '中文', '1e999']))}\n",
+            *lines[index + 1 :],
+        ]
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -182,6 +203,7 @@ def test_a_corrupted_case_file_loads_exactly_or_is_refused_cleanly(text: str, ba
 
 # --- crashes -----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def synth_s(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_synthetic("S", tmp_path_factory.mktemp("synth")).path
@@ -190,8 +212,15 @@ def synth_s(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def run_ruralgraph(*args: str, fault: str | None = None, **kwargs: Any) -> subprocess.Popen[str]:
     env = {**os.environ, **({"RURALGRAPH_FAULT": fault} if fault else {})}
     env.pop("RURALGRAPH_DB", None)
-    return subprocess.Popen([sys.executable, "-m", "ruralgraph", *args], env=env, text=True,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "ruralgraph", *args],
+        env=env,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        **kwargs,
+    )
 
 
 def wait_until_paused(process: subprocess.Popen[str]) -> None:
@@ -207,8 +236,9 @@ WRITE_PATHS = {"merge": [], "bulk": ["--replace"]}
 
 @pytest.mark.parametrize("path", WRITE_PATHS)
 @pytest.mark.parametrize("point", [p for p in POINTS if p != "after-save"])
-def test_killing_a_load_at_any_point_leaves_the_previous_graph(point: str, path: str, seed_db: Path,
-                                                               synth_s: Path, tmp_path: Path) -> None:
+def test_killing_a_load_at_any_point_leaves_the_previous_graph(
+    point: str, path: str, seed_db: Path, synth_s: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "graph.kgl"
     shutil.copy(seed_db, db)
     with open_store(StoreSettings(db=db)) as store:
@@ -233,8 +263,9 @@ def test_a_load_killed_after_its_save_is_complete(seed_db: Path, synth_s: Path, 
 
 
 @pytest.mark.parametrize("path", WRITE_PATHS)
-def test_an_interrupted_load_says_so_and_writes_nothing(path: str, seed_db: Path, synth_s: Path,
-                                                        tmp_path: Path) -> None:
+def test_an_interrupted_load_says_so_and_writes_nothing(
+    path: str, seed_db: Path, synth_s: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "graph.kgl"
     shutil.copy(seed_db, db)
     with open_store(StoreSettings(db=db)) as store:
@@ -251,8 +282,10 @@ def test_an_interrupted_load_says_so_and_writes_nothing(path: str, seed_db: Path
 
 # --- two processes -----------------------------------------------------------------------------
 
+
 def test_a_second_writer_is_told_the_store_is_in_use_while_readers_keep_working(
-        seed_db: Path, synth_s: Path, tmp_path: Path) -> None:
+    seed_db: Path, synth_s: Path, tmp_path: Path
+) -> None:
     db = tmp_path / "graph.kgl"
     shutil.copy(seed_db, db)
     writer = run_ruralgraph("load", str(synth_s), "--db", str(db), fault="pause:mid-write")
@@ -271,8 +304,9 @@ def test_a_second_writer_is_told_the_store_is_in_use_while_readers_keep_working(
 
 # --- Neo4j going away ---------------------------------------------------------------------------
 
+
 @pytest.fixture
-def private_neo4j(neo4j_server) -> Any:  # noqa: ANN001 - needs Java like the shared server
+def private_neo4j(neo4j_server) -> Any:
     if neo4j_server is None:
         pytest.skip("needs the built-in Neo4j test server (NEO4J_URI names another)")
     server = Neo4jServer()
@@ -329,37 +363,56 @@ def test_cypher_refuses_writes_unless_asked(query: str, seed_settings: StoreSett
 
 
 def test_mentioning_a_write_keyword_in_a_string_or_property_is_a_read(seed_db: Path) -> None:
-    rows = run_cli("cypher", "MATCH (n:Organization) WHERE n.name = 'CREATE (x)' RETURN n.set AS s, $delete AS d",
-                   "-p", "delete=1", "--db", str(seed_db))
+    rows = run_cli(
+        "cypher",
+        "MATCH (n:Organization) WHERE n.name = 'CREATE (x)' RETURN n.set AS s, $delete AS d",
+        "-p",
+        "delete=1",
+        "--db",
+        str(seed_db),
+    )
     assert rows.exit_code == 0, rows.stderr
 
 
-def test_the_engine_refuses_a_write_even_past_the_first_check(seed_settings: StoreSettings,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_engine_refuses_a_write_even_past_the_first_check(
+    seed_settings: StoreSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("ruralgraph.store.base.assert_read_only", lambda query: None)
     with open_store(seed_settings) as store, pytest.raises(QueryError, match="writes to the graph"):
         store.run("CREATE (:Organization {id: 'x', name: 'x', kind: 'other'})")
 
 
-PAYLOADS = ["x' OR 1=1 //", "crdf'}) MATCH (n) DETACH DELETE n //", "crdf` ) DETACH DELETE n //",
-            "]->() DETACH DELETE n //", "$org", "\\u0027 RETURN 1 //", "Organization) DETACH DELETE (n"]
+PAYLOADS = [
+    "x' OR 1=1 //",
+    "crdf'}) MATCH (n) DETACH DELETE n //",
+    "crdf` ) DETACH DELETE n //",
+    "]->() DETACH DELETE n //",
+    "$org",
+    "\\u0027 RETURN 1 //",
+    "Organization) DETACH DELETE (n",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
-def test_injections_through_every_option_change_nothing(payload: str, seed_settings: StoreSettings,
-                                                        tmp_path: Path) -> None:
+def test_injections_through_every_option_change_nothing(
+    payload: str, seed_settings: StoreSettings, tmp_path: Path
+) -> None:
     with open_store(seed_settings) as store:
         before = snapshot(store)
     where = store_args(seed_settings)
     calls = [
-        ["partners", payload], ["path", payload, "crdf"], ["path", "crdf", "sac", "--type", payload],
-        ["why", "crdf", payload], ["search", payload], ["search", "中国", "--label", payload],
-        ["query", "partners", "-p", f"org={payload}"], ["query", "path", "-p", "from=crdf", "-p", "to=sac",
-                                                        "-p", f"types={json.dumps([payload])}"],
+        ["partners", payload],
+        ["path", payload, "crdf"],
+        ["path", "crdf", "sac", "--type", payload],
+        ["why", "crdf", payload],
+        ["search", payload],
+        ["search", "中国", "--label", payload],
+        ["query", "partners", "-p", f"org={payload}"],
+        ["query", "path", "-p", "from=crdf", "-p", "to=sac", "-p", f"types={json.dumps([payload])}"],
         ["query", "search", "-p", f"key={payload}", "-p", f"label={payload}"],
         ["cypher", "MATCH (n {id: $id}) RETURN n.name AS name", "-p", f"id={payload}"],
-        ["map", "-o", str(tmp_path / "m.html"), "--focus", payload], ["map", "-o", str(tmp_path / "m.html"),
-                                                                       "--kind", payload, "--type", payload],
+        ["map", "-o", str(tmp_path / "m.html"), "--focus", payload],
+        ["map", "-o", str(tmp_path / "m.html"), "--kind", payload, "--type", payload],
         ["map", "-o", str(tmp_path / "m.html"), "--region", payload],
     ]
     for call in calls:
@@ -367,13 +420,15 @@ def test_injections_through_every_option_change_nothing(payload: str, seed_setti
         assert result.exit_code in (0, 3, 5), (call, result.stderr)
         assert "Traceback" not in result.stderr
     with ruralgraph.Graph(seed_settings) as graph:
-        for attempt in (lambda: graph.partners(payload), lambda: graph.path(payload, "crdf", types=[payload]),
-                        lambda: graph.search(payload, label=payload), lambda: graph.money(payload),
-                        lambda: graph.map(focus=None, kinds=[payload], types=[payload])):
-            try:
+        for attempt in (
+            lambda: graph.partners(payload),
+            lambda: graph.path(payload, "crdf", types=[payload]),
+            lambda: graph.search(payload, label=payload),
+            lambda: graph.money(payload),
+            lambda: graph.map(focus=None, kinds=[payload], types=[payload]),
+        ):
+            with contextlib.suppress(RuralgraphError):  # a clean error is fine; anything else fails the test
                 attempt()
-            except RuralgraphError:
-                pass  # an unknown name is a clean error; anything else fails the test
     with open_store(seed_settings) as store:
         assert snapshot(store) == before
 
@@ -388,7 +443,9 @@ def test_labels_and_types_in_query_text_come_only_from_the_closed_list() -> None
 
 
 def test_a_long_query_stops_at_the_timeout(seed_settings: StoreSettings) -> None:
-    query = "UNWIND range(1, 3000000) AS x UNWIND range(1, 10) AS y WITH x, y WHERE (x * y) % 7 = 0 RETURN count(*) AS n"
+    query = (
+        "UNWIND range(1, 3000000) AS x UNWIND range(1, 10) AS y WITH x, y WHERE (x * y) % 7 = 0 RETURN count(*) AS n"
+    )
     result = run_cli("cypher", query, "--timeout", "20", *store_args(seed_settings))
     assert result.exit_code == 5
     assert "took longer than 20 ms (the timeout)" in result.stderr

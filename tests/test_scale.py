@@ -7,11 +7,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, neo4j_settings, run_cli
 
-from ruralgraph.ingest import load
+from conftest import ROOT, neo4j_settings, run_cli
+from ruralgraph.loading.load import load
 from ruralgraph.store import StoreSettings, open_store
-from ruralgraph.synth import write_synthetic
+from ruralgraph.tools.synth import write_synthetic
 
 
 @pytest.fixture(scope="module")
@@ -59,9 +59,16 @@ def test_the_benchmark_runs_on_s_and_reports_every_figure(neo4j_uri: str) -> Non
 
     figures = main(["--size", "S", "--neo4j", neo4j_uri])["sizes"][0]
     assert figures["kglite_load"]["rels_per_s"] > 0 and figures["neo4j_load"]["rels_per_s"] > 0
-    assert set(figures["ratios"]) == {"kglite_load_vs_raw_bulk", "kglite_load_vs_raw_engine", "kglite_load_vs_naive",
-                                      "neo4j_load_vs_naive"}
+    assert set(figures["ratios"]) == {
+        "kglite_load_vs_raw_bulk",
+        "kglite_load_vs_raw_engine",
+        "kglite_load_vs_naive",
+        "neo4j_load_vs_naive",
+    }
     assert figures["neo4j_reload"]["relationships"] == figures["neo4j_load"]["relationships"]
-    assert set(figures["kglite_queries"]) == set(figures["neo4j_queries"]) == {
-        "partners", "path", "reach", "supporters", "neighbourhood"}
+    assert (
+        set(figures["kglite_queries"])
+        == set(figures["neo4j_queries"])
+        == {"partners", "path", "reach", "supporters", "neighbourhood"}
+    )
     assert figures["memory"]["load_mb"] > 0 and figures["maps"][0]["html_kib"] > 0

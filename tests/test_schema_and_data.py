@@ -12,9 +12,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT, run_cli
 
-from ruralgraph.model import LABELS, NODE_MODELS, RESERVED_PROPERTIES, REL_TYPES, Source
+from conftest import ROOT, run_cli
+from ruralgraph.model import LABELS, NODE_MODELS, REL_TYPES, RESERVED_PROPERTIES, Source
 from ruralgraph.money import AmountError, parse_amount
 from ruralgraph.places import region_chain
 from ruralgraph.resources import data_dir
@@ -28,7 +28,7 @@ def test_generated_schema_files_are_up_to_date() -> None:
     assert stale_schema_files() == [], "run `ruralgraph schema` and commit schema/"
 
 
-def test_schema_check_command_reports_stale_files(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_schema_check_command_reports_stale_files(tmp_path: Path, monkeypatch) -> None:
     assert run_cli("schema", "--check").exit_code == 0
     (tmp_path / "constraints.cypher").write_text("// old\n", encoding="utf-8")
     assert stale_schema_files(tmp_path) == list(generated_files())
@@ -76,8 +76,10 @@ def test_every_evidence_span_of_the_article_is_quoted_verbatim() -> None:
 def test_every_region_has_an_adcode_and_a_chain_to_its_province(seed_db: Path) -> None:
     with open_store(StoreSettings(db=seed_db)) as store:
         regions = store.run("MATCH (r:Region) RETURN r.id AS id, r.adcode AS adcode, r.level AS level")
-        chains = store.run("MATCH (r:Region) OPTIONAL MATCH (r)-[:PART_OF*0..2]->(p:Region {level: 'province'}) "
-                           "RETURN r.id AS id, p.adcode AS province")
+        chains = store.run(
+            "MATCH (r:Region) OPTIONAL MATCH (r)-[:PART_OF*0..2]->(p:Region {level: 'province'}) "
+            "RETURN r.id AS id, p.adcode AS province"
+        )
     assert all(row["adcode"] for row in regions)
     assert all(row["province"] for row in chains), [row for row in chains if not row["province"]]
     assert [r.name for r in region_chain("141031")] == ["隰县", "临汾市", "山西省"]
@@ -85,34 +87,60 @@ def test_every_region_has_an_adcode_and_a_chain_to_its_province(seed_db: Path) -
 
 def test_the_seed_places_have_their_official_codes(seed_db: Path) -> None:
     with open_store(StoreSettings(db=seed_db)) as store:
-        rows = store.run("MATCH (r:Region) WHERE r.adcode IN ['141031', '520622', '220283'] "
-                         "RETURN r.adcode AS adcode, r.name AS name ORDER BY adcode")
-    assert rows == [{"adcode": "141031", "name": "隰县"}, {"adcode": "220283", "name": "舒兰市"},
-                    {"adcode": "520622", "name": "玉屏侗族自治县"}]
+        rows = store.run(
+            "MATCH (r:Region) WHERE r.adcode IN ['141031', '520622', '220283'] "
+            "RETURN r.adcode AS adcode, r.name AS name ORDER BY adcode"
+        )
+    assert rows == [
+        {"adcode": "141031", "name": "隰县"},
+        {"adcode": "220283", "name": "舒兰市"},
+        {"adcode": "520622", "name": "玉屏侗族自治县"},
+    ]
 
 
 def test_the_key_county_designation_says_it_is_partial(seed_db: Path) -> None:
     with open_store(StoreSettings(db=seed_db)) as store:
-        rows = store.run("MATCH (d:Designation)-[:DESIGNATES]->(c:Region) RETURN d.listed_count AS listed, "
-                         "d.total_count AS total, d.complete AS complete, count(DISTINCT c) AS counties")
+        rows = store.run(
+            "MATCH (d:Designation)-[:DESIGNATES]->(c:Region) RETURN d.listed_count AS listed, "
+            "d.total_count AS total, d.complete AS complete, count(DISTINCT c) AS counties"
+        )
     assert rows == [{"listed": 93, "total": 160, "complete": False, "counties": 93}]
 
 
-@pytest.mark.parametrize(("text", "cny", "qualifier"), [
-    ("1.2亿元", 120000000, None), ("超1.2亿元", 120000000, "at_least"), ("3.5亿元", 350000000, None),
-    ("500万元", 5000000, None), ("一千二百万元", 12000000, None), ("1亿2000万元", 120000000, None),
-    ("2,000万元", 20000000, None), ("约500万元", 5000000, "about"), ("超过3亿元", 300000000, "at_least"),
-    ("100多万元", 1000000, "at_least"), ("1.2亿余元", 120000000, "at_least"), ("万元", None, None),
-])
+@pytest.mark.parametrize(
+    ("text", "cny", "qualifier"),
+    [
+        ("1.2亿元", 120000000, None),
+        ("超1.2亿元", 120000000, "at_least"),
+        ("3.5亿元", 350000000, None),
+        ("500万元", 5000000, None),
+        ("一千二百万元", 12000000, None),
+        ("1亿2000万元", 120000000, None),
+        ("2,000万元", 20000000, None),
+        ("约500万元", 5000000, "about"),
+        ("超过3亿元", 300000000, "at_least"),
+        ("100多万元", 1000000, "at_least"),
+        ("1.2亿余元", 120000000, "at_least"),
+        ("万元", None, None),
+    ],
+)
 def test_amounts_become_yuan_with_their_qualifier(text: str, cny: int | None, qualifier: str | None) -> None:
     amount = parse_amount(text)
     assert (amount.cny, amount.qualifier, amount.text) == (cny, qualifier, text)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("abc万元", "not a single number"), ("1.2亿元和3亿元", "not a single number"), ("100万100万", "not a single number"),
-    ("-500万元", "negative"), ("负500万元", "negative"), ("0元", "zero"), ("", "empty"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc万元", "not a single number"),
+        ("1.2亿元和3亿元", "not a single number"),
+        ("100万100万", "not a single number"),
+        ("-500万元", "negative"),
+        ("负500万元", "negative"),
+        ("0元", "zero"),
+        ("", "empty"),
+    ],
+)
 def test_bad_amounts_are_refused_clearly(text: str, message: str) -> None:
     with pytest.raises(AmountError, match=message):
         parse_amount(text)
@@ -120,19 +148,32 @@ def test_bad_amounts_are_refused_clearly(text: str, message: str) -> None:
 
 @pytest.mark.slow
 def test_an_installed_wheel_finds_its_schema_queries_and_data(tmp_path: Path) -> None:
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     wheel = next(tmp_path.glob("ruralgraph-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
     assert "ruralgraph/_bundled/queries/partners.cypher" in names
     assert "ruralgraph/_bundled/schema/constraints.cypher" in names
     assert "ruralgraph/_bundled/data/cases/02-huoshui.yaml" in names
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)
-    script = ("import ruralgraph.resources as r; from ruralgraph.ingest import validate; "
-              "assert '_bundled' in str(r.queries_dir()); print(validate([r.data_dir()]).nodes)")
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True,
-                          env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    script = (
+        "import ruralgraph.resources as r; from ruralgraph.loading.load import validate; "
+        "assert '_bundled' in str(r.queries_dir()); print(validate([r.data_dir()]).nodes)"
+    )
+    done = subprocess.run(  # noqa: PLW1510 - the return code is asserted below, with the output
+        [sys.executable, "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
+    )
     assert done.returncode == 0, done.stderr
     assert int(done.stdout) > 100

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from browser import render, screenshot
-from conftest import cli_json, neo4j_settings, run_cli, store_args
 
 import ruralgraph
-from ruralgraph.maps import build_map
-from ruralgraph.network import collaboration_network, communities, property_graph
+from browser import render, screenshot
+from conftest import cli_json, neo4j_settings, run_cli, store_args
 from ruralgraph.store import StoreSettings, open_store
+from ruralgraph.views.maps import build_map
+from ruralgraph.views.network import collaboration_network, communities, property_graph
 
 REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*\"https?://", re.IGNORECASE)
 
@@ -73,8 +73,16 @@ def test_demo_map_opens_offline_in_chromium_with_the_whole_network(tmp_path: Pat
     text = page.read_text(encoding="utf-8")
     assert not REMOTE.search(text), "the map links something on the network"
     assert "中国乡村发展基金会" in text and "特困帮扶基金" in text
-    for organization in ("国家乡村振兴局", "腾讯公益慈善基金会", "中国证券业协会", "隰县政府", "63家证券公司",
-                         "善品公社合作社", "玉屏县融媒体中心", "公益时报"):
+    for organization in (
+        "国家乡村振兴局",
+        "腾讯公益慈善基金会",
+        "中国证券业协会",
+        "隰县政府",
+        "63家证券公司",
+        "善品公社合作社",
+        "玉屏县融媒体中心",
+        "公益时报",
+    ):
         assert organization in text
     shown = int(re.search(r"wrote the partnership map .* \((\d+) nodes\)", result.stderr).group(1))
     drawn = render(page)
@@ -157,7 +165,7 @@ def test_exports_load_back_in_networkx(seed_db: Path, tmp_path: Path, fmt: str) 
     assert "中国乡村发展基金会" in target.read_text(encoding="utf-8")
 
 
-def test_neo4j_admin_csvs_load_into_the_real_neo4j(seed_db: Path, neo4j_server, neo4j_uri: str) -> None:  # noqa: ANN001
+def test_neo4j_admin_csvs_load_into_the_real_neo4j(seed_db: Path, neo4j_server, neo4j_uri: str) -> None:
     if neo4j_server is None:
         pytest.skip("LOAD CSV needs the built-in test server's import folder")
     folder = neo4j_server.home / "import"
@@ -176,8 +184,13 @@ def load_csv_statement(path: Path) -> str:
     """LOAD CSV for one neo4j-admin file, reading its typed header (test code: names from our own export)."""
     with path.open(encoding="utf-8") as handle:
         header = next(csv.reader(handle))
-    casts = {"long": "toInteger({})", "double": "toFloat({})", "boolean": "toBoolean({})",
-             "string[]": "split({}, ';')", "string": "{}"}
+    casts = {
+        "long": "toInteger({})",
+        "double": "toFloat({})",
+        "boolean": "toBoolean({})",
+        "string[]": "split({}, ';')",
+        "string": "{}",
+    }
     sets = []
     for column in header:
         name, _, kind = column.partition(":")
@@ -188,7 +201,7 @@ def load_csv_statement(path: Path) -> str:
         head = f"CREATE (x:`{label}`) SET x.id = row.`id:ID`"
     else:
         rel_type = path.stem.removeprefix("rels_")
-        head = (f"MATCH (a {{id: row.`:START_ID`}}) MATCH (b {{id: row.`:END_ID`}}) "
-                f"CREATE (a)-[x:`{rel_type}`]->(b)")
+        head = f"MATCH (a {{id: row.`:START_ID`}}) MATCH (b {{id: row.`:END_ID`}}) CREATE (a)-[x:`{rel_type}`]->(b)"
     return f"LOAD CSV WITH HEADERS FROM 'file:///{path.name}' AS row {head}" + (
-        f" SET {', '.join(sets)}" if sets else "")
+        f" SET {', '.join(sets)}" if sets else ""
+    )

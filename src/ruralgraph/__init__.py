@@ -6,8 +6,8 @@ questions, NetworkX analysis and partnership maps.
 
 from ruralgraph.api import Graph, connect
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem, QueryError, RuralgraphError, StoreError
-from ruralgraph.ingest import LoadReport, load, validate
-from ruralgraph.store.base import StoreSettings
+from ruralgraph.loading.load import LoadReport, load, validate
+from ruralgraph.settings import StoreSettings
 
 __version__ = "0.1.0"
 __all__ = [

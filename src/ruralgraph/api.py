@@ -13,9 +13,11 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ruralgraph.ingest import LoadReport, load, validate
-from ruralgraph.questions import Answer, Entity, ask, library, resolve
-from ruralgraph.store.base import Progress, Row, Store, StoreSettings, open_store
+from ruralgraph.loading.load import LoadReport, load, validate
+from ruralgraph.queries import Answer, Entity, ask, library, resolve
+from ruralgraph.settings import StoreSettings
+from ruralgraph.store import open_store
+from ruralgraph.store.base import Progress, Row, Store
 
 
 class Graph:
@@ -45,8 +47,15 @@ class Graph:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def cypher(self, query: str, params: Mapping[str, Any] | None = None, *, write: bool = False,
-               timeout_ms: int | None = None, row_limit: int | None = None) -> list[Row]:
+    def cypher(
+        self,
+        query: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+    ) -> list[Row]:
         """Run Cypher with parameters; read-only unless ``write=True`` (which needs a writable Graph)."""
         return self.store.run(query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit)
 
@@ -60,12 +69,11 @@ class Graph:
 
     def search(self, text: str, *, label: str = "any") -> Answer:
         """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised)."""
-        from ruralgraph.questions import search_key
+        from ruralgraph.queries import search_key
 
         return self.query("search", key=search_key(text), label=label)
 
-    def query(self, name: str, *, timeout_ms: int | None = None, row_limit: int | None = None,
-              **params: Any) -> Answer:
+    def query(self, name: str, *, timeout_ms: int | None = None, row_limit: int | None = None, **params: Any) -> Answer:
         """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them)."""
         return ask(self.store, name, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
@@ -118,56 +126,74 @@ class Graph:
 
     def to_networkx(self) -> Any:
         """The whole property graph as a NetworkX MultiDiGraph."""
-        from ruralgraph.network import property_graph
+        from ruralgraph.views.network import property_graph
 
         return property_graph(self.store)
 
     def collaboration(self) -> Any:
         """The collaboration network of organisations (NetworkX Graph, weighted, with what they share)."""
-        from ruralgraph.network import collaboration_network, property_graph
+        from ruralgraph.views.network import collaboration_network, property_graph
 
         return collaboration_network(property_graph(self.store))
 
     def org_regions(self) -> Any:
         """Organisations and the regions they reach through their activities (NetworkX bipartite Graph)."""
-        from ruralgraph.network import org_region_network, property_graph
+        from ruralgraph.views.network import org_region_network, property_graph
 
         return org_region_network(property_graph(self.store))
 
     def ego(self, org: str, *, radius: int = 1) -> Any:
         """An organisation's ego network in the collaboration network (NetworkX Graph)."""
-        from ruralgraph.network import ego_network
+        from ruralgraph.views.network import ego_network
 
         return ego_network(self.collaboration(), self.resolve(org).id, radius)
 
     def network_stats(self) -> dict[str, Any]:
         """Size, density, components and communities of the collaboration network."""
-        from ruralgraph.network import network_stats
+        from ruralgraph.views.network import network_stats
 
         return network_stats(self.store)
 
     def brokers(self, top: int = 10) -> list[Row]:
         """Organisations ranked by betweenness in the collaboration network."""
-        from ruralgraph.network import brokers
+        from ruralgraph.views.network import brokers
 
         return brokers(self.store, top)
 
-    def map(self, *, focus: str | None = None, hops: int = 2, kinds: Iterable[str] = (), types: Iterable[str] = (),
-            region: str | None = None, all_regions: bool = False, max_nodes: int | None = None) -> Any:
+    def map(
+        self,
+        *,
+        focus: str | None = None,
+        hops: int = 2,
+        kinds: Iterable[str] = (),
+        types: Iterable[str] = (),
+        region: str | None = None,
+        all_regions: bool = False,
+        max_nodes: int | None = None,
+    ) -> Any:
         """A partnership map (MapResult: ``.write(path)``; shows inline in Jupyter)."""
-        from ruralgraph.maps import MAX_NODES, partnership_map
+        from ruralgraph.views.maps import MAX_NODES, partnership_map
 
-        return partnership_map(self.store, focus=focus, hops=hops, kinds=kinds, types=types, region=region,
-                               all_regions=all_regions, max_nodes=max_nodes or MAX_NODES)
+        return partnership_map(
+            self.store,
+            focus=focus,
+            hops=hops,
+            kinds=kinds,
+            types=types,
+            region=region,
+            all_regions=all_regions,
+            max_nodes=max_nodes or MAX_NODES,
+        )
 
     def export(self, fmt: str, target: Path | str) -> list[Path]:
         """Export the graph as graphml, gexf, json or neo4j-csv."""
-        from ruralgraph.export import export_graph
+        from ruralgraph.views.export import export_graph
 
         return export_graph(self.store, fmt, Path(target))
 
-    def load(self, paths: Iterable[Path | str], *, replace: bool = False,
-             progress: Progress | None = None) -> LoadReport:
+    def load(
+        self, paths: Iterable[Path | str], *, replace: bool = False, progress: Progress | None = None
+    ) -> LoadReport:
         """Load case files and tabular sources into this graph's store (all or nothing)."""
         self.close()  # the loader takes the writer's lease itself
         return load(paths, self.settings, replace=replace, progress=progress)
@@ -180,8 +206,8 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
 
 def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
     """Possible duplicates among the entities in ``paths`` (never merged here)."""
-    from ruralgraph.dedupe import candidates
-    from ruralgraph.ingest import input_nodes
+    from ruralgraph.loading.load import input_nodes
+    from ruralgraph.tools.dedupe import candidates
 
     records, decisions = input_nodes(paths)
     return [candidate.row() for candidate in candidates(records, decisions, threshold)]
@@ -189,7 +215,7 @@ def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
 
 def decisions_file(paths: list[Path]) -> Path:
     """Where confirmed decisions go: merges.yaml in the first folder given (or beside the first file)."""
-    from ruralgraph.dedupe import DECISIONS_FILE
+    from ruralgraph.tools.dedupe import DECISIONS_FILE
 
     first = Path(paths[0])
     return (first if first.is_dir() else first.parent) / DECISIONS_FILE
@@ -197,9 +223,14 @@ def decisions_file(paths: list[Path]) -> Path:
 
 def queries() -> list[dict[str, str]]:
     """The named queries: name, description and parameters."""
-    return [{"name": spec.name, "description": spec.description,
-             "params": ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in spec.params)}
-            for spec in library().values()]
+    return [
+        {
+            "name": spec.name,
+            "description": spec.description,
+            "params": ", ".join(f"{p.name}:{p.type}" + ("" if p.required else f"={p.default}") for p in spec.params),
+        }
+        for spec in library().values()
+    ]
 
 
 __all__ = ["Answer", "Graph", "LoadReport", "connect", "dedupe", "load", "queries", "validate"]

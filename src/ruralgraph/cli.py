@@ -18,24 +18,43 @@ from rich.console import Console
 
 from ruralgraph import api, schema
 from ruralgraph.errors import RuralgraphError
-from ruralgraph.ingest import LoadReport
+from ruralgraph.loading.load import LoadReport
 from ruralgraph.output import Format, render
 from ruralgraph.resources import data_dir
-from ruralgraph.store.base import StoreSettings
+from ruralgraph.settings import StoreSettings
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, rich_markup_mode=None,
-                  help="ruralgraph: who partners with whom in China's rural revitalisation, with evidence.")
+app = typer.Typer(
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    help="ruralgraph: who partners with whom in China's rural revitalisation, with evidence.",
+)
 stdout = Console(soft_wrap=True)
 stderr = Console(stderr=True, soft_wrap=True)
 
-DbOption = Annotated[Path | None, typer.Option("--db", help="Embedded store file [env: RURALGRAPH_DB; "
-                                                "default ./ruralgraph.kgl].", show_default=False)]
-Neo4jOption = Annotated[str | None, typer.Option("--neo4j", help="Neo4j bolt URI [env: NEO4J_URI]; the "
-                                                  "credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
-                                                  show_default=False)]
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db", help="Embedded store file [env: RURALGRAPH_DB; default ./ruralgraph.kgl].", show_default=False
+    ),
+]
+Neo4jOption = Annotated[
+    str | None,
+    typer.Option(
+        "--neo4j",
+        help="Neo4j bolt URI [env: NEO4J_URI]; the credentials come from NEO4J_USERNAME / NEO4J_PASSWORD.",
+        show_default=False,
+    ),
+]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")]
-ParamOption = Annotated[list[str], typer.Option("--param", "-p", help="name=value (JSON values allowed); "
-                                                 "names of entities resolve through ids, names and aliases.")]
+ParamOption = Annotated[
+    list[str],
+    typer.Option(
+        "--param",
+        "-p",
+        help="name=value (JSON values allowed); names of entities resolve through ids, names and aliases.",
+    ),
+]
 TimeoutOption = Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")]
 LimitOption = Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")]
 
@@ -96,8 +115,9 @@ def _progress_bar() -> tuple[Callable[[int], None] | None, Callable[[], None]]:
         return None, lambda: None
     from rich.progress import BarColumn, Progress, TextColumn
 
-    bar = Progress(TextColumn("writing"), BarColumn(), TextColumn("{task.completed} records"), console=stderr,
-                   transient=True)
+    bar = Progress(
+        TextColumn("writing"), BarColumn(), TextColumn("{task.completed} records"), console=stderr, transient=True
+    )
     task = bar.add_task("load", total=None)
     bar.start()
     return (lambda n: bar.advance(task, n)), bar.stop
@@ -108,8 +128,11 @@ def _print_report(report: LoadReport, fmt: str, verb: str) -> None:
         sys.stdout.write(json.dumps(report.__dict__, ensure_ascii=False, indent=2) + "\n")
         return
     where = f" into {report.store}" if report.store else ""
-    stderr.print(f"{verb} {len(report.files)} file(s): {report.nodes} nodes, {report.relationships} "
-                 f"relationships{where}", markup=False, highlight=False)
+    stderr.print(
+        f"{verb} {len(report.files)} file(s): {report.nodes} nodes, {report.relationships} relationships{where}",
+        markup=False,
+        highlight=False,
+    )
     if report.counts:
         rows = [{"kind": "node", "name": k, "count": v} for k, v in report.counts["nodes"].items()]
         rows += [{"kind": "relationship", "name": k, "count": v} for k, v in report.counts["relationships"].items()]
@@ -175,7 +198,7 @@ def stats(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "t
 
 def _print_answer(answer: Any, fmt: str, explain: bool = False) -> None:
     if explain:
-        from ruralgraph.questions import get_query
+        from ruralgraph.queries import get_query
 
         stderr.print(get_query(answer.query).cypher, markup=False, highlight=False)
         stderr.print(f"parameters: {json.dumps(answer.params, ensure_ascii=False)}", markup=False, highlight=False)
@@ -209,7 +232,9 @@ def query(
 def search(
     text: Annotated[str, typer.Argument(help="Part of a name, alias, pinyin or English name.")],
     label: Annotated[str, typer.Option(help="Only this label (Organization, Program …).")] = "any",
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Find entities by any of their names: 扶贫, zhongguozhengquan, "Securities Association"."""
     with api.Graph(_settings(db, neo4j)) as graph:
@@ -220,7 +245,9 @@ def search(
 @reports_errors
 def partners(
     org: Annotated[str, typer.Argument(help="An organisation's id, name or alias.")],
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Who partners with ORG, what they share, and each side's role."""
     with api.Graph(_settings(db, neo4j)) as graph:
@@ -234,7 +261,9 @@ def path(
     end: Annotated[str, typer.Argument(help="Where they end.")],
     max_hops: Annotated[int, typer.Option(help="The longest chain to consider (1-6).")] = 4,
     rel_type: Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")] = [],  # noqa: B006
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """The shortest chains from START to END, each hop with its evidence."""
     with api.Graph(_settings(db, neo4j)) as graph:
@@ -247,7 +276,9 @@ def why(
     a: Annotated[str, typer.Argument(help="One entity (id, name or alias).")],
     b: Annotated[str, typer.Argument(help="The other.")],
     max_hops: Annotated[int, typer.Option(help="The longest chain to consider (1-6).")] = 4,
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """The sources and quoted spans behind what connects A and B."""
     with api.Graph(_settings(db, neo4j)) as graph:
@@ -271,7 +302,9 @@ def network_stats(db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOpt
 @reports_errors
 def network_brokers(
     top: Annotated[int, typer.Option(help="How many to list.")] = 10,
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Organisations that connect otherwise separate groups (betweenness centrality)."""
     with api.Graph(_settings(db, neo4j)) as graph:
@@ -283,13 +316,24 @@ def network_brokers(
 def network_ego(
     org: Annotated[str, typer.Argument(help="An organisation's id, name or alias.")],
     radius: Annotated[int, typer.Option(help="How many collaboration steps out.")] = 1,
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """ORG's ego network: every collaboration within RADIUS steps, with its weight and what is shared."""
     with api.Graph(_settings(db, neo4j)) as graph:
         ego = graph.ego(org, radius=radius)
-    rows = [{"a": a, "a_name": ego.nodes[a]["name"], "b": b, "b_name": ego.nodes[b]["name"],
-             "weight": data["weight"], "shared": data["shared"]} for a, b, data in sorted(ego.edges(data=True))]
+    rows = [
+        {
+            "a": a,
+            "a_name": ego.nodes[a]["name"],
+            "b": b,
+            "b_name": ego.nodes[b]["name"],
+            "weight": data["weight"],
+            "shared": data["shared"],
+        }
+        for a, b, data in sorted(ego.edges(data=True))
+    ]
     print_rows(rows, fmt)
 
 
@@ -302,18 +346,31 @@ def map_command(
     kind: Annotated[list[str], typer.Option(help="Only organisations of this kind (repeatable).")] = [],  # noqa: B006
     rel_type: Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")] = [],  # noqa: B006
     region: Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")] = None,
-    all_regions: Annotated[bool, typer.Option(help="Also show regions that are only listed (e.g. a "
-                                                   "designation's counties), not reached.")] = False,
+    all_regions: Annotated[
+        bool, typer.Option(help="Also show regions that are only listed (e.g. a designation's counties), not reached.")
+    ] = False,
     max_nodes: Annotated[int, typer.Option(help="Above this many nodes, keep the most connected.")] = 400,
-    db: DbOption = None, neo4j: Neo4jOption = None,
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
 ) -> None:
     """Write a self-contained partnership map (HTML) that opens offline in any browser."""
     with api.Graph(_settings(db, neo4j)) as graph:
-        result = graph.map(focus=focus, hops=hops, kinds=kind, types=rel_type, region=region,
-                           all_regions=all_regions, max_nodes=max_nodes)
+        result = graph.map(
+            focus=focus,
+            hops=hops,
+            kinds=kind,
+            types=rel_type,
+            region=region,
+            all_regions=all_regions,
+            max_nodes=max_nodes,
+        )
     result.write(output)
-    stderr.print(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships"
-                 + (f" ({result.note})" if result.note else ""), markup=False, highlight=False)
+    stderr.print(
+        f"wrote {output}: {result.nodes} nodes, {result.edges} relationships"
+        + (f" ({result.note})" if result.note else ""),
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command()
@@ -321,10 +378,11 @@ def map_command(
 def export(
     fmt: Annotated[str, typer.Argument(help="graphml, gexf, json or neo4j-csv.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file (or folder, for neo4j-csv).")],
-    db: DbOption = None, neo4j: Neo4jOption = None,
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
 ) -> None:
     """Export the graph for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv)."""
-    from ruralgraph.export import FORMATS
+    from ruralgraph.views.export import FORMATS
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", param_hint="FMT")
@@ -339,15 +397,18 @@ def export(
 def dedupe(
     paths: Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")],
     threshold: Annotated[float, typer.Option(help="Name similarity (0-100) that makes a candidate.")] = 85,
-    confirm: Annotated[tuple[str, str] | None, typer.Option(help="KEEP DUPLICATE: record that they are one entity.",
-                                                            show_default=False)] = None,
-    distinct: Annotated[tuple[str, str] | None, typer.Option(help="A B: record that they are different.",
-                                                             show_default=False)] = None,
+    confirm: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="KEEP DUPLICATE: record that they are one entity.", show_default=False),
+    ] = None,
+    distinct: Annotated[
+        tuple[str, str] | None, typer.Option(help="A B: record that they are different.", show_default=False)
+    ] = None,
     note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
     fmt: FormatOption = "table",
 ) -> None:
     """List possible duplicates for a person to confirm; --confirm/--distinct record a decision in merges.yaml."""
-    from ruralgraph.dedupe import record_decision
+    from ruralgraph.tools.dedupe import record_decision
 
     if confirm or distinct:
         path = record_decision(api.decisions_file(paths), merge=confirm, distinct=distinct, note=note)
@@ -364,13 +425,16 @@ def synth(
     seed: Annotated[int, typer.Option(help="The random seed: the same seed writes the same file.")] = 7,
 ) -> None:
     """Write a realistic synthetic dataset in the bulk format (JSON Lines), for scale tests."""
-    from ruralgraph.synth import SIZES, write_synthetic
+    from ruralgraph.tools.synth import SIZES, write_synthetic
 
     if size not in SIZES:
         raise typer.BadParameter(f"use one of {', '.join(SIZES)}", param_hint="--size")
     report = write_synthetic(size, output, seed)
-    stderr.print(f"wrote {report.path}: {report.nodes} nodes, {report.relationships} relationships",
-                 markup=False, highlight=False)
+    stderr.print(
+        f"wrote {report.path}: {report.nodes} nodes, {report.relationships} relationships",
+        markup=False,
+        highlight=False,
+    )
 
 
 @app.command("schema")
@@ -393,8 +457,12 @@ def schema_command(
 @app.command()
 @reports_errors
 def demo(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the map.")] = Path("ruralgraph-map.html"),
-    db: DbOption = None, neo4j: Neo4jOption = None, fmt: FormatOption = "table",
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the map.")] = Path(
+        "ruralgraph-map.html"
+    ),
+    db: DbOption = None,
+    neo4j: Neo4jOption = None,
+    fmt: FormatOption = "table",
 ) -> None:
     """Load the bundled dataset (replacing what the store held), print what is in it, and write a map."""
     settings = _settings(db, neo4j)
@@ -405,8 +473,12 @@ def demo(
         brokers = graph.brokers(3)
     result.write(output)
     names = ", ".join(row["name"] for row in brokers)
-    stderr.print(f"top brokers: {names}\nwrote the partnership map {output} ({result.nodes} nodes): open it in a "
-                 "browser; hover for evidence", markup=False, highlight=False)
+    stderr.print(
+        f"top brokers: {names}\nwrote the partnership map {output} ({result.nodes} nodes): open it in a "
+        "browser; hover for evidence",
+        markup=False,
+        highlight=False,
+    )
 
 
 def main() -> None:

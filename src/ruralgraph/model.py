@@ -80,7 +80,7 @@ class Node(BaseModel):
 
     @model_validator(mode="after")
     def _normalise_names(self) -> Node:
-        """"X(原Y)" becomes name X with aliases Y and the written form; every variant stays findable."""
+        """ "X(原Y)" becomes name X with aliases Y and the written form; every variant stays findable."""
         name, formers = clean_name(self.name)
         variants: list[str] = [*formers, self.name] if name != self.name else []
         for alias in self.aliases:
@@ -256,7 +256,7 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
     "GUIDES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="gives guidance (指导)"),
     "MANAGES_FUNDS": RelRule(from_labels=ORG, to_labels=("Fund", "Program"), meaning="manages the money (资金管理)"),
     "RAISES_FUNDS": RelRule(
-        from_labels=ORG + ("Event", "Program"), to_labels=("Fund", "Program"), meaning="raises money for (筹措/筹集)"
+        from_labels=(*ORG, "Event", "Program"), to_labels=("Fund", "Program"), meaning="raises money for (筹措/筹集)"
     ),
     "SUPERVISES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="supervises (监督)"),
     "COORDINATES": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="coordinates implementation (协调实施)"),
@@ -264,14 +264,14 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
     "OPERATES": RelRule(from_labels=ORG, to_labels=("Fund", "Program"), meaning="operates on others' behalf (运作)"),
     "ORGANIZES": RelRule(from_labels=ORG, to_labels=("Event",), meaning="organises an event (开展/组织)"),
     "FUNDS": RelRule(
-        from_labels=ORG + ("Fund", "Program"),
+        from_labels=(*ORG, "Fund", "Program"),
         to_labels=ACTIVITY + ORG + ("Region",),
         meaning="gives money to (捐赠/资助)",
     ),
     "COMMITS": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="commits money to (承诺投入)"),
     "SIGNED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="signed the agreement of (签署)"),
     "SUPPORTS": RelRule(
-        from_labels=("Program", "Fund"), to_labels=ORG + ("Region",), meaning="supports beneficiaries (支持/赋能)"
+        from_labels=("Program", "Fund"), to_labels=(*ORG, "Region"), meaning="supports beneficiaries (支持/赋能)"
     ),
     "PARTNERS_WITH": RelRule(from_labels=ORG, to_labels=ORG, meaning="partners with (合作)"),
     "ASSISTS": RelRule(from_labels=ORG, to_labels=("Region", "Organization"), meaning="paired assistance (定点帮扶)"),
@@ -282,7 +282,7 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
         to_labels=("Region", "Program", "Event"),
         meaning="is part of",
     ),
-    "LOCATED_IN": RelRule(from_labels=ORG + ("Event",), to_labels=("Region",), meaning="is located in"),
+    "LOCATED_IN": RelRule(from_labels=(*ORG, "Event"), to_labels=("Region",), meaning="is located in"),
     "SELECTED": RelRule(from_labels=ORG, to_labels=("Case",), meaning="selected as a typical case (遴选)"),
     "FEATURES": RelRule(from_labels=("Case",), to_labels=ORG + ACTIVITY, meaning="the case is about"),
     "ISSUED": RelRule(from_labels=ORG, to_labels=("Designation",), meaning="issued an official list"),

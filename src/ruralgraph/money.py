@@ -81,7 +81,7 @@ def parse_amount(text: str) -> Amount:
         raise AmountError(f"amount {original!r} is zero: leave an unknown amount out instead")
     if abs(value - round(value)) > 1e-6:
         raise AmountError(f"amount {original!r} has a fraction of a yuan")
-    return Amount(text=original, cny=int(round(value)), qualifier=qualifier)
+    return Amount(text=original, cny=round(value), qualifier=qualifier)
 
 
 def _strip_suffix_qualifier(rest: str, qualifier: Qualifier | None) -> tuple[str, Qualifier | None]:

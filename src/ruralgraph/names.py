@@ -14,7 +14,7 @@ from functools import lru_cache
 _FORMER = re.compile(r"[（(]\s*原(?:名|称)?[:：]?\s*(?P<former>[^（）()]+?)\s*[）)]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile("[\u4e00-\u9fff]")
-_QUOTES = str.maketrans({"“": "", "”": "", "\"": "", "‘": "", "’": "", "'": "", "《": "", "》": "", "「": "", "」": ""})
+_QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "《": "", "》": "", "「": "", "」": ""})
 
 
 def normalise(text: str) -> str:
@@ -57,7 +57,7 @@ def pinyin_key(text: str) -> str:
     end = len(text)
     while position < end:
         for length in range(min(_LONGEST_PHRASE, end - position), 1, -1):
-            piece = text[position:position + length]
+            piece = text[position : position + length]
             if piece in phrases:
                 syllables.append(_phrase_reading(piece))
                 position += length

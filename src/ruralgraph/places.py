@@ -8,10 +8,10 @@ An ambiguous name is an error that lists the candidates: never a guess.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-import importlib.util
 from pathlib import Path
 
 from ruralgraph.errors import Ambiguous, NotFound
@@ -59,17 +59,27 @@ def gazetteer(year: int = REFERENCE_YEAR) -> dict[str, RegionInfo]:
                 continue
             row = {name: values[index] for name, index in columns.items()}
             province, city, county = row["province_adcode"], row["city_adcode"], row["county_adcode"]
-            regions.setdefault(province, RegionInfo(province, row["province_name"], row["province_short"],
-                                                    "province", None))
+            regions.setdefault(
+                province, RegionInfo(province, row["province_name"], row["province_short"], "province", None)
+            )
             if city and city != province:
                 city_name = row["city_name"]
                 if city_name in _PLACEHOLDER_PREFECTURES:
                     city_name = row["province_name"] + city_name
-                regions.setdefault(city, RegionInfo(city, city_name, row["city_short"] or city_name,
-                                                    "prefecture", province))
+                regions.setdefault(
+                    city, RegionInfo(city, city_name, row["city_short"] or city_name, "prefecture", province)
+                )
             if county:
-                regions.setdefault(county, RegionInfo(county, row["county_name"], row["county_short"] or
-                                                      row["county_name"], "county", city or province))
+                regions.setdefault(
+                    county,
+                    RegionInfo(
+                        county,
+                        row["county_name"],
+                        row["county_short"] or row["county_name"],
+                        "county",
+                        city or province,
+                    ),
+                )
     return regions
 
 
@@ -106,8 +116,11 @@ def resolve_place(text: str, year: int = REFERENCE_YEAR) -> RegionInfo:
     parsed = _cnloc_parse(text, year)
     if parsed is not None:
         return regions[parsed]
-    candidates = exact or [region for region in regions.values() if region.name.startswith(text)
-                           or (len(text) >= 2 and text in region.name)]
+    candidates = exact or [
+        region
+        for region in regions.values()
+        if region.name.startswith(text) or (len(text) >= 2 and text in region.name)
+    ]
     if len(candidates) > 1:
         listed = "; ".join(f"{r.name} {r.adcode} ({_parent_names(r, regions)})" for r in candidates[:10])
         raise Ambiguous(f"place {text!r} is ambiguous: {listed}. Give the province too, or the code")

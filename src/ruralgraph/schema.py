@@ -27,9 +27,7 @@ def case_file_json_schema() -> str:
 def vocabulary_json() -> str:
     """Labels with their properties, and relationship types with the labels they may connect."""
     vocabulary = {
-        "labels": {
-            label: sorted(name for name in MODEL_BY_LABEL[label].model_fields) for label in LABELS
-        },
+        "labels": {label: sorted(name for name in MODEL_BY_LABEL[label].model_fields) for label in LABELS},
         "relationship_types": {
             rel_type: {
                 "from": list(rule.from_labels),

@@ -39,16 +39,26 @@ class Neo4jServer:
     def start(self, timeout_s: float = 180) -> None:
         subprocess.run(["bash", str(SERVER_DIR / "build.sh")], check=True, capture_output=True, text=True)
         java = [
-            "java", "-Xms256m", f"-Xmx{self.heap}", "-XX:+UseParallelGC",
+            "java",
+            "-Xms256m",
+            f"-Xmx{self.heap}",
+            "-XX:+UseParallelGC",
             *([f"-Druralgraph.txMemory={self.tx_memory}"] if self.tx_memory else []),
-            "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
             "-Dio.netty.tryReflectionSetAccessible=true",
-            "-cp", f"{SERVER_DIR / 'target' / 'classes'}:{SERVER_DIR / 'target' / 'lib' / '*'}",
-            "ruralgraph.TestServer", str(self.port), str(self.home), *(["auth"] if self.auth else []),
+            "-cp",
+            f"{SERVER_DIR / 'target' / 'classes'}:{SERVER_DIR / 'target' / 'lib' / '*'}",
+            "ruralgraph.TestServer",
+            str(self.port),
+            str(self.home),
+            *(["auth"] if self.auth else []),
         ]
-        self.process = subprocess.Popen(java, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.STDOUT, text=True)
+        self.process = subprocess.Popen(
+            java, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         ready = threading.Event()
 
         def read_output() -> None:

@@ -3,6 +3,23 @@
 Nothing outside this package knows which engine runs; ``open_store`` picks one from the settings.
 """
 
-from ruralgraph.store.base import Store, StoreSettings, open_store
+from __future__ import annotations
 
-__all__ = ["Store", "StoreSettings", "open_store"]
+from pathlib import Path
+
+from ruralgraph.settings import DEFAULT_DB, StoreSettings
+from ruralgraph.store.base import Row, Store
+
+
+def open_store(settings: StoreSettings, *, writable: bool = False) -> Store:
+    """Open the store the settings name; read-only unless ``writable``."""
+    if settings.neo4j_uri:
+        from ruralgraph.store.neo4j import Neo4jStore
+
+        return Neo4jStore(settings, writable=writable)
+    from ruralgraph.store.kglite import KgliteStore
+
+    return KgliteStore(settings.db or Path(DEFAULT_DB), writable=writable)
+
+
+__all__ = ["Row", "Store", "StoreSettings", "open_store"]

@@ -8,6 +8,7 @@ atomically (temp file, fsync, rename), so a crash at any point leaves the old or
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import warnings
 from collections.abc import Iterable
@@ -17,10 +18,11 @@ from typing import Any
 import kglite
 import pandas as pd
 
-from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import Progress, Row, Store, statement_for, tracked
+from ruralgraph.store.base import Progress, Row, Store, tracked
+from ruralgraph.store.chunks import Chunk
+from ruralgraph.store.statements import statement_for
 
 # kglite prints warnings (e.g. an unknown label in MATCH) to stderr by default; ruralgraph reports
 # its own errors, and an unknown label simply matches nothing on both engines.
@@ -61,8 +63,9 @@ class KgliteStore(Store):
             raise StoreError(f"cannot open {self.path}: {error}") from error
         self._graph.read_only(True)
 
-    def _execute(self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None,
-                 fetch: int | None) -> list[Row]:
+    def _execute(
+        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+    ) -> list[Row]:
         """One statement through kglite, its read-only mode on unless ``write``; saved after a write."""
         self._graph.read_only(not write)
         try:
@@ -129,8 +132,9 @@ class KgliteStore(Store):
         repeated: list[Chunk] = []
         for chunk in tracked(chunks, progress):
             if chunk.kind == "nodes":
-                self._graph.add_nodes(_frame([row["props"] for row in chunk.rows]), chunk.group, "id",
-                                      conflict_handling="replace")
+                self._graph.add_nodes(
+                    _frame([row["props"] for row in chunk.rows]), chunk.group, "id", conflict_handling="replace"
+                )
             else:
                 rel_type, from_label, to_label = chunk.group  # type: ignore[misc]
                 fresh, again = [], []
@@ -140,8 +144,9 @@ class KgliteStore(Store):
                     seen.add(key)
                 if fresh:
                     frame = _frame([{"from": r["from"], "to": r["to"], **r["props"]} for r in fresh])
-                    self._graph.add_relationships(frame, rel_type, from_label, "from", to_label, "to",
-                                                  conflict_handling="replace")
+                    self._graph.add_relationships(
+                        frame, rel_type, from_label, "from", to_label, "to", conflict_handling="replace"
+                    )
                 if again:
                     repeated.append(Chunk("relationships", chunk.group, again))
         for chunk in repeated:
@@ -158,10 +163,8 @@ class KgliteStore(Store):
         graph, self._graph = self._graph, None  # type: ignore[assignment]
         del graph
         gc.collect()
-        try:
+        with contextlib.suppress(kglite.WriterLeaseHeldError):
             self._graph = kglite.open(str(self.path), durable="off")
-        except kglite.WriterLeaseHeldError:
-            pass
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create the constraints and indexes (idempotent: every statement says IF NOT EXISTS)."""
@@ -229,8 +232,10 @@ def plain_value(value: Any) -> Any:
             props = {k: plain_value(v) for k, v in value["properties"].items() if k not in _ENGINE_ATTRS}
             return {"type": value["type"], **props}
         if keys == {"nodes", "relationships"}:
-            return {"nodes": [plain_value(n) for n in value["nodes"]],
-                    "relationships": [plain_value(r) for r in value["relationships"]]}
+            return {
+                "nodes": [plain_value(n) for n in value["nodes"]],
+                "relationships": [plain_value(r) for r in value["relationships"]],
+            }
         return {key: plain_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain_value(item) for item in value]

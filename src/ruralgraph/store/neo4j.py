@@ -15,10 +15,12 @@ import neo4j
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
-from ruralgraph.batch import Chunk
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import Progress, Row, Store, StoreSettings, redact_uri, statement_for, tracked
+from ruralgraph.settings import StoreSettings, redact_uri
+from ruralgraph.store.base import Progress, Row, Store, tracked
+from ruralgraph.store.chunks import Chunk
+from ruralgraph.store.statements import statement_for
 
 CONNECT_TIMEOUT_S = 5.0
 
@@ -41,19 +43,25 @@ class Neo4jStore(Store):
         try:
             # Server notifications (e.g. "relationship type does not exist") would be printed as
             # warnings; a type the data lacks simply matches nothing, on both engines.
-            self._driver = GraphDatabase.driver(settings.neo4j_uri, auth=auth, connection_timeout=CONNECT_TIMEOUT_S,
-                                                connection_acquisition_timeout=CONNECT_TIMEOUT_S * 2,
-                                                notifications_min_severity="OFF")
+            self._driver = GraphDatabase.driver(
+                settings.neo4j_uri,
+                auth=auth,
+                connection_timeout=CONNECT_TIMEOUT_S,
+                connection_acquisition_timeout=CONNECT_TIMEOUT_S * 2,
+                notifications_min_severity="OFF",
+            )
             self._driver.verify_connectivity()
         except AuthError as error:
             self._close_quietly()
             user = settings.neo4j_user or "neo4j"
-            raise StoreError(f"Neo4j at {self.uri} refused the credentials of user {user!r}; "
-                             "check NEO4J_USERNAME and NEO4J_PASSWORD") from error
+            raise StoreError(
+                f"Neo4j at {self.uri} refused the credentials of user {user!r}; check NEO4J_USERNAME and NEO4J_PASSWORD"
+            ) from error
         except (ServiceUnavailable, OSError) as error:
             self._close_quietly()
-            raise StoreError(f"cannot reach Neo4j at {self.uri}: is the server running? "
-                             "(docker compose up -d starts one)") from error
+            raise StoreError(
+                f"cannot reach Neo4j at {self.uri}: is the server running? (docker compose up -d starts one)"
+            ) from error
         except (ConfigurationError, ValueError, DriverError) as error:
             self._close_quietly()
             raise StoreError(f"cannot use the Neo4j URI {self.uri}: {type(error).__name__}") from error
@@ -67,8 +75,9 @@ class Neo4jStore(Store):
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         return self._driver.session(database=self._database, default_access_mode=mode)
 
-    def _execute(self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None,
-                 fetch: int | None) -> list[Row]:
+    def _execute(
+        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+    ) -> list[Row]:
         """One statement in its own transaction, in READ access mode unless ``write``."""
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
@@ -156,8 +165,10 @@ class StaleSweep:
         for record in tx.run("MATCH (n) RETURN labels(n) AS labels, n.id AS id, elementId(n) AS element"):
             for label in record["labels"] or [""]:
                 sweep.nodes[(label, record["id"])] = record["element"]
-        for record in tx.run("MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, "
-                             "r.source AS source, elementId(r) AS element"):
+        for record in tx.run(
+            "MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, "
+            "r.source AS source, elementId(r) AS element"
+        ):
             sweep.relationships[(record["from"], record["type"], record["to"], record["source"])] = record["element"]
         return sweep
 
@@ -177,10 +188,13 @@ class StaleSweep:
         """Delete what was not struck off: relationships first, then nodes (with any edges left)."""
         for statement, elements in (
             ("UNWIND $ids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r", list(self.relationships.values())),
-            ("UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n", sorted(set(self.nodes.values()) - self.kept_nodes)),
+            (
+                "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n",
+                sorted(set(self.nodes.values()) - self.kept_nodes),
+            ),
         ):
             for start in range(0, len(elements), batch_rows):
-                tx.run(statement, ids=elements[start:start + batch_rows]).consume()
+                tx.run(statement, ids=elements[start : start + batch_rows]).consume()
 
 
 def _load_refused(error: Neo4jError) -> str:
@@ -188,10 +202,12 @@ def _load_refused(error: Neo4jError) -> str:
     code = error.code or ""
     message = f"Neo4j refused the load ({code}); nothing was written"
     if "OutOfMemory" in code:
-        message += (". The load is one transaction, and it needs more memory than the server allows: raise "
-                    "dbms.memory.transaction.total.max (and the heap, server.memory.heap.max_size), or, for the "
-                    "very largest loads, load into the embedded store and use `ruralgraph export neo4j-csv -o DIR` "
-                    "with neo4j-admin database import")
+        message += (
+            ". The load is one transaction, and it needs more memory than the server allows: raise "
+            "dbms.memory.transaction.total.max (and the heap, server.memory.heap.max_size), or, for the "
+            "very largest loads, load into the embedded store and use `ruralgraph export neo4j-csv -o DIR` "
+            "with neo4j-admin database import"
+        )
     return message
 
 
@@ -211,8 +227,10 @@ def plain_value(value: Any) -> Any:
     if isinstance(value, neo4j.graph.Relationship):
         return {"type": value.type, **{k: plain_value(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Path):
-        return {"nodes": [plain_value(n) for n in value.nodes],
-                "relationships": [plain_value(r) for r in value.relationships]}
+        return {
+            "nodes": [plain_value(n) for n in value.nodes],
+            "relationships": [plain_value(r) for r in value.relationships],
+        }
     if isinstance(value, dict):
         return {key: plain_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):

@@ -34,18 +34,37 @@ class Token:
 
 
 # Clauses that write, load or administer, wherever they stand as a clause.
-WRITE_CLAUSES = frozenset({
-    "CREATE", "MERGE", "DELETE", "DETACH", "NODETACH", "SET", "REMOVE", "FOREACH", "DROP", "ALTER", "RENAME",
-    "GRANT", "DENY", "REVOKE", "INSERT", "LOAD", "TERMINATE", "USE",
-})
+WRITE_CLAUSES = frozenset(
+    {
+        "CREATE",
+        "MERGE",
+        "DELETE",
+        "DETACH",
+        "NODETACH",
+        "SET",
+        "REMOVE",
+        "FOREACH",
+        "DROP",
+        "ALTER",
+        "RENAME",
+        "GRANT",
+        "DENY",
+        "REVOKE",
+        "INSERT",
+        "LOAD",
+        "TERMINATE",
+        "USE",
+    }
+)
 # A read-only statement begins with one of these (after EXPLAIN, PROFILE or a CYPHER option prefix):
 # SHOW, START, STOP, ENABLE and other administration commands are refused.
 READ_STARTS = frozenset({"MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN", "CALL"})
 PREFIXES = frozenset({"EXPLAIN", "PROFILE"})
 # Namespaced functions that ship with Neo4j and only compute; any other namespace (a plug-in such
 # as APOC, whose functions can fetch URLs or sleep) is refused.
-BUILTIN_NAMESPACES = frozenset({"date", "datetime", "localdatetime", "localtime", "time", "duration", "point",
-                                "vector", "db"})
+BUILTIN_NAMESPACES = frozenset(
+    {"date", "datetime", "localdatetime", "localtime", "time", "duration", "point", "vector", "db"}
+)
 
 # Every line break Python knows (\n \r \v \f \x1c-\x1e \x85 \u2028 \u2029): a superset of Neo4j's.
 _LINE_BREAK = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
@@ -152,10 +171,13 @@ def _refused_in(tokens: list[Token]) -> str | None:
                 return f"CALL {_dotted_name(tokens, index + 1)}".rstrip()
             if keyword == "IN" and _is_in_transactions(tokens, index):
                 return "IN TRANSACTIONS"
-        if token.kind in ("word", "name") and after is not None and after.text == "." and _is_namespaced_call(
-                tokens, index):
-            if token.text.lower() not in BUILTIN_NAMESPACES:
-                return f"the function {_dotted_name(tokens, index)}()"
+        if (
+            token.kind in ("word", "name")
+            and after is not None
+            and after.text == "."
+            and _is_namespaced_call(tokens, index)
+        ) and token.text.lower() not in BUILTIN_NAMESPACES:
+            return f"the function {_dotted_name(tokens, index)}()"
     start = _statement_start(tokens)
     if start is not None and start.upper() not in READ_STARTS:
         return start.upper()
@@ -198,7 +220,7 @@ def _is_clause(before: Token | None, after: Token | None) -> bool:
 
 def _is_in_transactions(tokens: list[Token], index: int) -> bool:
     """``IN TRANSACTIONS`` (or ``IN n CONCURRENT TRANSACTIONS``) after a CALL subquery."""
-    ahead = [t.text.upper() for t in tokens[index + 1:index + 4] if t.kind == "word"]
+    ahead = [t.text.upper() for t in tokens[index + 1 : index + 4] if t.kind == "word"]
     return "TRANSACTIONS" in ahead
 
 
@@ -229,6 +251,8 @@ def assert_read_only(query: str) -> None:
     """Raise ``QueryError`` naming the clause when a query would write (or call a procedure)."""
     clause = refused_clause(query)
     if clause is not None:
-        raise QueryError(f"the query contains {clause}, which is refused without --write (write=True); "
-                         "read-only queries may not write, load files, call procedures or plug-in functions, "
-                         "or run administration commands")
+        raise QueryError(
+            f"the query contains {clause}, which is refused without --write (write=True); "
+            "read-only queries may not write, load files, call procedures or plug-in functions, "
+            "or run administration commands"
+        )

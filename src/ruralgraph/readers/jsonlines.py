@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from ruralgraph.cases import field_path
 from ruralgraph.errors import Problem
 from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
-from ruralgraph.records import Where
+from ruralgraph.readers.cases import field_path
+from ruralgraph.readers.records import Where
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MAX_LINE_BYTES = 1024 * 1024
@@ -46,10 +46,9 @@ def read_jsonl(path: Path, only: type | None = None) -> Iterator[tuple[Item | No
     """
     name = str(path)
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
+        for number, line in enumerate(handle, start=1):
             where = Where(name, number)
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+            raw = line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line
             if not raw.strip():
                 continue
             item, problems = parse_line(raw, where, only)
@@ -59,6 +58,7 @@ def read_jsonl(path: Path, only: type | None = None) -> Iterator[tuple[Item | No
 
 def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item | None, list[Problem]]:
     """One line → a validated node or relationship, or the problems with it."""
+
     def problem(field: str, message: str) -> tuple[None, list[Problem]]:
         return None, [Problem(where.file, where.line, field, message)]
 
@@ -84,11 +84,20 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, [Problem(where.file, where.line, field_path(tuple(e["loc"])),
-                              e["msg"].removeprefix("Value error, ") + (
-                                  f" (got {e['input']!r})" if e["type"] not in ("missing", "model_type") and
-                                  not isinstance(e.get("input"), dict) else ""))
-                      for e in error.errors()]
+        return None, [
+            Problem(
+                where.file,
+                where.line,
+                field_path(tuple(e["loc"])),
+                e["msg"].removeprefix("Value error, ")
+                + (
+                    f" (got {e['input']!r})"
+                    if e["type"] not in ("missing", "model_type") and not isinstance(e.get("input"), dict)
+                    else ""
+                ),
+            )
+            for e in error.errors()
+        ]
 
 
 def _explain_bad_line(raw: bytes, error: orjson.JSONDecodeError) -> tuple[str, str]:
@@ -108,8 +117,10 @@ def _explain_bad_line(raw: bytes, error: orjson.JSONDecodeError) -> tuple[str, s
 
 def dump_node(node: Node) -> str:
     """One node as a bulk line."""
-    return json.dumps({"label": node.label, **node.model_dump(mode="json", exclude_none=True,
-                                                              exclude_defaults=True)}, ensure_ascii=False)
+    return json.dumps(
+        {"label": node.label, **node.model_dump(mode="json", exclude_none=True, exclude_defaults=True)},
+        ensure_ascii=False,
+    )
 
 
 def dump_relationship(rel: Relationship) -> str:

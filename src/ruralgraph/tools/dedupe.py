@@ -16,12 +16,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
-from ruralgraph.cases import field_path
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.model import Id, Node, Text
 from ruralgraph.names import normalise
-from ruralgraph.records import Records
-from ruralgraph.yamlfile import line_of, load_yaml
+from ruralgraph.readers.cases import field_path
+from ruralgraph.readers.records import Records
+from ruralgraph.readers.yamlfile import line_of, load_yaml
 
 DECISIONS_FILE = "merges.yaml"
 COMPARED_LABELS = ("Organization", "Program", "Fund", "Event")
@@ -52,8 +52,10 @@ def read_decisions(path: Path) -> tuple[Decisions, list[Problem]]:
     try:
         return Decisions.model_validate(document or {}), []
     except ValidationError as error:
-        return Decisions(), [Problem(str(path), line_of(document, tuple(e["loc"])), field_path(tuple(e["loc"])),
-                                     e["msg"]) for e in error.errors()]
+        return Decisions(), [
+            Problem(str(path), line_of(document, tuple(e["loc"])), field_path(tuple(e["loc"])), e["msg"])
+            for e in error.errors()
+        ]
 
 
 @dataclass(frozen=True)
@@ -76,28 +78,31 @@ class Candidate:
 def candidates(records: Records, decisions: Decisions, threshold: float = 85) -> list[Candidate]:
     """Pairs of one label with near-identical names (not already merged or confirmed distinct)."""
     settled = {frozenset(pair) for pair in decisions.distinct} | {
-        frozenset((m.keep, m.merge)) for m in decisions.merges}
+        frozenset((m.keep, m.merge)) for m in decisions.merges
+    }
     found: dict[frozenset[str], Candidate] = {}
     nodes = {node.id: node for node, _ in records.nodes}
     for label in COMPARED_LABELS:
         group = sorted((n for n in nodes.values() if n.label == label), key=lambda n: n.id)
         keys = [normalise(n.name) for n in group]
         for index, node in enumerate(group):
-            for other in group[index + 1:]:
+            for other in group[index + 1 :]:
                 pair = frozenset((node.id, other.id))
                 if pair in settled:
                     continue
                 reason = _same_entity_reason(node, other)
                 if reason:
                     found[pair] = Candidate(label, node.id, node.name, other.id, other.name, 100.0, reason)
-            for _, score, position in process.extract(keys[index], keys, scorer=fuzz.ratio, score_cutoff=threshold,
-                                                      limit=20):
+            for _, score, position in process.extract(
+                keys[index], keys, scorer=fuzz.ratio, score_cutoff=threshold, limit=20
+            ):
                 other = group[position]
                 pair = frozenset((node.id, other.id))
                 if other.id <= node.id or pair in settled or pair in found:
                     continue
-                found[pair] = Candidate(label, node.id, node.name, other.id, other.name, round(score, 1),
-                                        "similar names")
+                found[pair] = Candidate(
+                    label, node.id, node.name, other.id, other.name, round(score, 1), "similar names"
+                )
     return sorted(found.values(), key=lambda c: (-c.score, c.label, c.a, c.b))
 
 
@@ -110,8 +115,13 @@ def _same_entity_reason(node: Node, other: Node) -> str | None:
     return f"share the name {sorted(shared)[0]}" if shared else None
 
 
-def record_decision(path: Path, *, merge: tuple[str, str] | None = None,
-                    distinct: tuple[str, str] | None = None, note: str | None = None) -> Path:
+def record_decision(
+    path: Path,
+    *,
+    merge: tuple[str, str] | None = None,
+    distinct: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> Path:
     """Add a confirmed merge (keep, duplicate) or distinct pair to the decisions file."""
     decisions, problems = read_decisions(path) if path.exists() else (Decisions(), [])
     if problems:

@@ -79,8 +79,11 @@ def _join(graph: nx.Graph, left: str, right: str, what: str) -> None:
 def org_region_network(graph: nx.MultiDiGraph) -> nx.Graph:
     """Organisations and the regions their programs, funds and events (or their parts) operate in."""
     bipartite = nx.Graph()
-    part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF"
-                         and graph.nodes[s]["label"] in ACTIVITY_LABELS)
+    part_of = nx.DiGraph(
+        (s, e)
+        for s, e, d in graph.edges(data=True)
+        if d["type"] == "PART_OF" and graph.nodes[s]["label"] in ACTIVITY_LABELS
+    )
     for start, end, data in graph.edges(data=True):
         if data["type"] != "OPERATES_IN":
             continue
@@ -111,10 +114,18 @@ def measures(graph: nx.Graph) -> list[dict[str, Any]]:
     component = {node: index for index, group in enumerate(components) for node in group}
     rows = []
     for node in sorted(graph.nodes):
-        rows.append({"id": node, "name": graph.nodes[node].get("name"), "kind": graph.nodes[node].get("kind"),
-                     "degree": graph.degree(node), "weighted_degree": graph.degree(node, weight="weight"),
-                     "betweenness": round(betweenness[node], 6), "community": community[node],
-                     "component": component[node]})
+        rows.append(
+            {
+                "id": node,
+                "name": graph.nodes[node].get("name"),
+                "kind": graph.nodes[node].get("kind"),
+                "degree": graph.degree(node),
+                "weighted_degree": graph.degree(node, weight="weight"),
+                "betweenness": round(betweenness[node], 6),
+                "community": community[node],
+                "component": component[node],
+            }
+        )
     return rows
 
 

@@ -20,12 +20,12 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ruralgraph.cases import field_path
 from ruralgraph.errors import Problem
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
-from ruralgraph.records import Records, Where
+from ruralgraph.readers.cases import field_path
+from ruralgraph.readers.records import Records, Where
+from ruralgraph.readers.yamlfile import load_yaml, read_text
 from ruralgraph.resources import loaders_dir
-from ruralgraph.yamlfile import load_yaml, read_text
 
 _PLACEHOLDER = re.compile(r"\{(?P<column>[^{}|]+)(?:\|(?P<filter>[a-z_]+))?\}")
 
@@ -115,8 +115,14 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
         return Records(), [Problem(name, 1, "", f"CSV: {error}")]
     absent = sorted(needed - set(header))
     if absent:
-        return Records(), [Problem(name, 1, ", ".join(absent), f"column(s) missing; the mapping "
-                                   f"{loaded.path.name} needs {', '.join(sorted(needed))}")]
+        return Records(), [
+            Problem(
+                name,
+                1,
+                ", ".join(absent),
+                f"column(s) missing; the mapping {loaded.path.name} needs {', '.join(sorted(needed))}",
+            )
+        ]
     row_count = 0
     row_start = 2  # the line a row begins on (a quoted cell may span lines)
     try:
@@ -140,8 +146,13 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
 
 def _columns_used(mapping: Mapping) -> set[str]:
     templates = [t.fields for t in mapping.nodes] + [t.fields for t in mapping.relationships]
-    return {m.group("column") for fields in templates for value in fields.values() if isinstance(value, str)
-            for m in _PLACEHOLDER.finditer(value)}
+    return {
+        m.group("column")
+        for fields in templates
+        for value in fields.values()
+        if isinstance(value, str)
+        for m in _PLACEHOLDER.finditer(value)
+    }
 
 
 def _split_rows(row: dict[str, str], split: dict[str, str]) -> list[dict[str, str]]:
@@ -152,8 +163,9 @@ def _split_rows(row: dict[str, str], split: dict[str, str]) -> list[dict[str, st
     return rows
 
 
-def _apply_templates(row: dict[str, str], mapping: Mapping, where: Where, records: Records,
-                     problems: list[Problem]) -> None:
+def _apply_templates(
+    row: dict[str, str], mapping: Mapping, where: Where, records: Records, problems: list[Problem]
+) -> None:
     for template in mapping.nodes:
         model = MODEL_BY_SECTION.get(template.section)
         if model is None:
@@ -179,8 +191,14 @@ def _fill(fields: dict[str, Any], row: dict[str, str]) -> dict[str, Any]:
         if not isinstance(template, str):
             filled[key] = template
             continue
-        value = _PLACEHOLDER.sub(lambda m: FILTERS.get(m.group("filter") or "strip", str.strip)(
-            row[m.group("column")].strip()) if row[m.group("column")].strip() else "", template)
+        value = _PLACEHOLDER.sub(
+            lambda m: (
+                FILTERS.get(m.group("filter") or "strip", str.strip)(row[m.group("column")].strip())
+                if row[m.group("column")].strip()
+                else ""
+            ),
+            template,
+        )
         if value.strip():
             filled[key] = value
     return filled

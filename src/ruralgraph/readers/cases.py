@@ -12,8 +12,8 @@ from pydantic import ValidationError
 
 from ruralgraph.errors import Problem
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
-from ruralgraph.records import Records, Where
-from ruralgraph.yamlfile import LineDict, LineList, line_of, load_yaml
+from ruralgraph.readers.records import Records, Where
+from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
 
 CASE_FILE_SUFFIXES = (".yaml", ".yml")
 

@@ -88,12 +88,19 @@ def read_text(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[str | None, 
         return None, [Problem(name, None, "", f"cannot read the file: {error.strerror}")]
     if size > max_bytes:
         return None, [
-            Problem(name, None, "", f"file is {size // 1024 // 1024} MiB, over the {max_bytes // 1024 // 1024} MiB "
-                    "limit for this format; use the bulk JSON Lines format for large data")
+            Problem(
+                name,
+                None,
+                "",
+                f"file is {size // 1024 // 1024} MiB, over the {max_bytes // 1024 // 1024} MiB "
+                "limit for this format; use the bulk JSON Lines format for large data",
+            )
         ]
     raw = path.read_bytes()
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [Problem(name, 1, "", "file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8")]
+        return None, [
+            Problem(name, 1, "", "file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8")
+        ]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 byte-order mark is harmless: editors on Windows add it
     try:

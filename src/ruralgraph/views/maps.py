@@ -19,23 +19,35 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
-from ruralgraph.network import property_graph
 from ruralgraph.places import region_ref
-from ruralgraph.questions import resolve
+from ruralgraph.queries import resolve
 from ruralgraph.store.base import Store
+from ruralgraph.views.network import property_graph
 
 MAX_NODES = 400
 KIND_COLOURS = {
-    "foundation": "#2e7d32", "social_organization": "#66bb6a", "industry_association": "#1565c0",
-    "enterprise": "#ef6c00", "government": "#c62828", "media": "#6a1b9a", "group": "#8d6e63", "other": "#757575",
+    "foundation": "#2e7d32",
+    "social_organization": "#66bb6a",
+    "industry_association": "#1565c0",
+    "enterprise": "#ef6c00",
+    "government": "#c62828",
+    "media": "#6a1b9a",
+    "group": "#8d6e63",
+    "other": "#757575",
 }
 LABEL_STYLE = {  # label → (shape, colour for non-organisations)
-    "Organization": ("dot", None), "Program": ("box", "#f9a825"), "Fund": ("diamond", "#00838f"),
-    "Event": ("triangle", "#ad1457"), "Region": ("square", "#90a4ae"), "Case": ("star", "#5d4037"),
-    "Source": ("text", "#455a64"), "Designation": ("hexagon", "#37474f"),
+    "Organization": ("dot", None),
+    "Program": ("box", "#f9a825"),
+    "Fund": ("diamond", "#00838f"),
+    "Event": ("triangle", "#ad1457"),
+    "Region": ("square", "#90a4ae"),
+    "Case": ("star", "#5d4037"),
+    "Source": ("text", "#455a64"),
+    "Designation": ("hexagon", "#37474f"),
 }
-_REMOTE_TAG = re.compile(r"<(link|script)\b[^>]*\b(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?",
-                         re.IGNORECASE | re.DOTALL)
+_REMOTE_TAG = re.compile(
+    r"<(link|script)\b[^>]*\b(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.IGNORECASE | re.DOTALL
+)
 _COMMENTED_TAGS = re.compile(r"<!--\s*<link[^>]*node_modules.*?-->", re.DOTALL)
 _DATA_LINE = re.compile(r"^\s*(?:nodes|edges) = new vis\.DataSet\(.*$", re.MULTILINE)
 _NON_ASCII_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
@@ -60,8 +72,9 @@ class MapResult:
 
     def _repr_html_(self) -> str:
         """Jupyter shows the map inline, in an iframe that keeps its scripts to itself."""
-        return (f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:720px;border:0">'
-                "</iframe>")
+        return (
+            f'<iframe srcdoc="{html.escape(self.html, quote=True)}" style="width:100%;height:720px;border:0"></iframe>'
+        )
 
 
 STRUCTURAL = frozenset({"PART_OF", "DESIGNATES"})
@@ -69,15 +82,25 @@ STRUCTURAL = frozenset({"PART_OF", "DESIGNATES"})
 
 def reached_regions(graph: nx.MultiDiGraph) -> set[str]:
     """Regions that something acts in or on (not merely listed), and the regions that contain them."""
-    direct = {end for _, end, data in graph.edges(data=True)
-              if data["type"] not in STRUCTURAL and graph.nodes[end]["label"] == "Region"}
+    direct = {
+        end
+        for _, end, data in graph.edges(data=True)
+        if data["type"] not in STRUCTURAL and graph.nodes[end]["label"] == "Region"
+    }
     part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF")
     return direct | {parent for region in direct if region in part_of for parent in nx.descendants(part_of, region)}
 
 
-def select_subgraph(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: int = 2,
-                    kinds: Iterable[str] = (), types: Iterable[str] = (),
-                    places: Iterable[str] = (), all_regions: bool = False) -> nx.MultiDiGraph:
+def select_subgraph(
+    graph: nx.MultiDiGraph,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    kinds: Iterable[str] = (),
+    types: Iterable[str] = (),
+    places: Iterable[str] = (),
+    all_regions: bool = False,
+) -> nx.MultiDiGraph:
     """The part of the graph a map shows: an ego network, then filters by region, kind, type and place.
 
     Unless ``all_regions``, regions only listed (a designation's counties, their prefectures) are left
@@ -86,14 +109,18 @@ def select_subgraph(graph: nx.MultiDiGraph, *, focus: str | None = None, hops: i
     view = graph
     if not all_regions:
         reached = reached_regions(graph)
-        view = view.subgraph(n for n, d in graph.nodes(data=True) if d["label"] != "Region" or n in reached
-                             or n == focus)
+        view = view.subgraph(
+            n for n, d in graph.nodes(data=True) if d["label"] != "Region" or n in reached or n == focus
+        )
     if focus is not None:
         view = nx.ego_graph(view, focus, radius=hops, undirected=True)
     kinds, types, places = set(kinds), set(types), set(places)
     if kinds:
-        keep = [n for n, d in view.nodes(data=True) if d["label"] != "Organization" or d.get("kind") in kinds
-                or d["label"] in kinds or n == focus]
+        keep = [
+            n
+            for n, d in view.nodes(data=True)
+            if d["label"] != "Organization" or d.get("kind") in kinds or d["label"] in kinds or n == focus
+        ]
         view = view.subgraph(keep)
     if types:
         edges = [(s, e, k) for s, e, k, d in view.edges(keys=True, data=True) if d["type"] in types]
@@ -111,8 +138,11 @@ def _near_places(graph: nx.MultiDiGraph, places: set[str]) -> set[str]:
     """The places, everything inside them, what operates there, and who acts on that."""
     inside = set(places)
     for place in places:
-        inside |= {s for s in nx.ancestors(nx.DiGraph((s, e) for s, e, d in graph.edges(data=True)
-                                                      if d["type"] == "PART_OF"), place)} if place in graph else set()
+        inside |= (
+            set(nx.ancestors(nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF"), place))
+            if place in graph
+            else set()
+        )
     reached = set(inside)
     for start, end, data in graph.edges(data=True):
         if end in inside and data["type"] in ("OPERATES_IN", "LOCATED_IN", "ASSISTS", "FUNDS"):
@@ -123,8 +153,14 @@ def _near_places(graph: nx.MultiDiGraph, places: set[str]) -> set[str]:
     return reached
 
 
-def build_map(graph: nx.MultiDiGraph, *, title: str, max_nodes: int = MAX_NODES, keep: str | None = None,
-              source_titles: dict[str, str] | None = None) -> MapResult:
+def build_map(
+    graph: nx.MultiDiGraph,
+    *,
+    title: str,
+    max_nodes: int = MAX_NODES,
+    keep: str | None = None,
+    source_titles: dict[str, str] | None = None,
+) -> MapResult:
     """Render a property (sub)graph as a self-contained partnership map.
 
     ``source_titles`` names the sources that edge tooltips cite (a subgraph may not hold them).
@@ -136,8 +172,10 @@ def build_map(graph: nx.MultiDiGraph, *, title: str, max_nodes: int = MAX_NODES,
         degree = dict(graph.degree())
         ranked = sorted(graph.nodes, key=lambda n: (n != keep, -degree[n], n))[:max_nodes]
         graph = nx.MultiDiGraph(graph.subgraph(ranked))
-        note = (f"Showing the {max_nodes} most connected of {total} nodes; use --focus, --kind, --type or "
-                "--region to see the rest.")
+        note = (
+            f"Showing the {max_nodes} most connected of {total} nodes; use --focus, --kind, --type or "
+            "--region to see the rest."
+        )
     simple = nx.Graph(graph.to_undirected())
     betweenness = nx.betweenness_centrality(simple) if simple.number_of_nodes() > 2 else {}
     top = max(betweenness.values(), default=0) or 1
@@ -146,27 +184,50 @@ def build_map(graph: nx.MultiDiGraph, *, title: str, max_nodes: int = MAX_NODES,
         shape, colour = LABEL_STYLE.get(data["label"], ("dot", "#757575"))
         if data["label"] == "Organization":
             colour = KIND_COLOURS.get(data.get("kind", "other"), "#757575")
-        net.add_node(node, label=data.get("name", node), title=_node_tooltip(data), shape=shape, color=colour,
-                     size=12 + 28 * betweenness.get(node, 0) / top, font={"size": 14})
+        net.add_node(
+            node,
+            label=data.get("name", node),
+            title=_node_tooltip(data),
+            shape=shape,
+            color=colour,
+            size=12 + 28 * betweenness.get(node, 0) / top,
+            font={"size": 14},
+        )
     for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"])):
-        net.add_edge(start, end, label=data["type"], title=_edge_tooltip(data, titles), arrows="to",
-                     font={"size": 9, "align": "middle"}, color="#9e9e9e")
+        net.add_edge(
+            start,
+            end,
+            label=data["type"],
+            title=_edge_tooltip(data, titles),
+            arrows="to",
+            font={"size": 9, "align": "middle"},
+            color="#9e9e9e",
+        )
     net.set_options(json.dumps(_options()))
     page = _self_contained(net.generate_html(notebook=False), title, note, graph)
     return MapResult(page, graph.number_of_nodes(), graph.number_of_edges(), total, note)
 
 
-def partnership_map(store: Store, *, focus: str | None = None, hops: int = 2, kinds: Iterable[str] = (),
-                    types: Iterable[str] = (), region: str | None = None, all_regions: bool = False,
-                    max_nodes: int = MAX_NODES) -> MapResult:
+def partnership_map(
+    store: Store,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    kinds: Iterable[str] = (),
+    types: Iterable[str] = (),
+    region: str | None = None,
+    all_regions: bool = False,
+    max_nodes: int = MAX_NODES,
+) -> MapResult:
     """A map of the whole graph, or of an entity's neighbourhood, filtered by kind, type and region."""
     graph = property_graph(store)
     focus_id = resolve(store, focus).id if focus else None
     places: list[str] = []
     if region:
         places = [resolve(store, region_ref(region) or region).id]
-    sub = select_subgraph(graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places,
-                          all_regions=all_regions)
+    sub = select_subgraph(
+        graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
+    )
     title = f"ruralgraph: {graph.nodes[focus_id]['name']} ({hops} hops)" if focus_id else "ruralgraph: partnership map"
     return build_map(sub, title=title, max_nodes=max_nodes, keep=focus_id, source_titles=source_names(graph))
 
@@ -203,10 +264,17 @@ def _edge_tooltip(data: dict[str, Any], source_titles: dict[str, str]) -> str:
 
 def _options() -> dict[str, Any]:
     return {
-        "physics": {"enabled": True, "solver": "barnesHut",
-                    "barnesHut": {"gravitationalConstant": -4000, "centralGravity": 0.9, "springLength": 120,
-                                  "avoidOverlap": 0.4},
-                    "stabilization": {"enabled": True, "iterations": 400, "fit": True}},
+        "physics": {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -4000,
+                "centralGravity": 0.9,
+                "springLength": 120,
+                "avoidOverlap": 0.4,
+            },
+            "stabilization": {"enabled": True, "iterations": 400, "fit": True},
+        },
         # vis-network hides labels below 5 px when zoomed out; Chinese names stay readable down to 2 px.
         "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": 2}}},
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
@@ -217,10 +285,14 @@ def _options() -> dict[str, Any]:
 def _legend(graph: nx.MultiDiGraph) -> str:
     kinds = sorted({d.get("kind") for _, d in graph.nodes(data=True) if d["label"] == "Organization"} - {None})
     labels = sorted({d["label"] for _, d in graph.nodes(data=True)} - {"Organization"})
-    items = [f'<li><span class="swatch" style="background:{KIND_COLOURS.get(k, "#757575")}"></span>{k}</li>'
-             for k in kinds]
-    items += [f'<li><span class="swatch" style="background:{LABEL_STYLE[label][1]}"></span>'
-              f'{label} ({LABEL_STYLE[label][0]})</li>' for label in labels]
+    items = [
+        f'<li><span class="swatch" style="background:{KIND_COLOURS.get(k, "#757575")}"></span>{k}</li>' for k in kinds
+    ]
+    items += [
+        f'<li><span class="swatch" style="background:{LABEL_STYLE[label][1]}"></span>'
+        f"{label} ({LABEL_STYLE[label][0]})</li>"
+        for label in labels
+    ]
     return f'<div id="legend"><strong>Legend</strong><ul>{"".join(items)}</ul></div>'
 
 
@@ -276,9 +348,11 @@ _REPORT_DRAWING = """
 
 def _unescape_non_ascii(line: str) -> str:
     """Write Chinese as UTF-8 in the data, keeping the escapes that make JSON safe in HTML (<, >, &, ')."""
+
     def replace(match: re.Match[str]) -> str:
         code = int(match.group(1), 16)
         return chr(code) if code >= 0x80 and not 0xD800 <= code <= 0xDFFF else match.group(0)
+
     return _NON_ASCII_ESCAPE.sub(replace, line)
 
 
@@ -290,7 +364,9 @@ def _self_contained(page: str, title: str, note: str | None, graph: nx.MultiDiGr
     page = page.replace("<head>", '<head>\n<meta charset="utf-8">' + _WATCH_ERRORS, 1)
     page = page.replace("</head>", f"<title>{html.escape(title)}</title>{_STYLE}</head>", 1)
     counts = f"{graph.number_of_nodes()} nodes · {graph.number_of_edges()} relationships"
-    header = (f'<div id="rg-header"><h1>{html.escape(title)}</h1><div class="counts">{counts} · hover for evidence'
-              f"</div>{f'<div id=rg-note>{html.escape(note)}</div>' if note else ''}</div>{_legend(graph)}")
+    header = (
+        f'<div id="rg-header"><h1>{html.escape(title)}</h1><div class="counts">{counts} · hover for evidence'
+        f"</div>{f'<div id=rg-note>{html.escape(note)}</div>' if note else ''}</div>{_legend(graph)}"
+    )
     page = re.sub(r"<body>", "<body>\n" + header, page, count=1)
     return page.replace("</body>", _REPORT_DRAWING + "</body>", 1)

@@ -32,13 +32,22 @@ from ruralgraph.resources import queries_dir
 from ruralgraph.store.base import Row, Store
 
 _HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
-_PARAM = re.compile(r"^(?P<name>\w+):\s*(?P<type>entity|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
-                    r"\s*(?:—\s*(?P<doc>.*))?$")
+_PARAM = re.compile(
+    r"^(?P<name>\w+):\s*(?P<type>entity|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
+    r"\s*(?:—\s*(?P<doc>.*))?$"
+)
 _COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict)\s*(?:—\s*(?P<doc>.*))?$")
 # A `set` column is an unordered collection (from collect()): it is sorted so answers are stable;
 # a `list` column (a path's nodes) keeps its order.
-_PY_TYPES: dict[str, Any] = {"str": str, "int": int, "float": float, "bool": bool, "list": list, "set": list,
-                             "dict": dict}
+_PY_TYPES: dict[str, Any] = {
+    "str": str,
+    "int": int,
+    "float": float,
+    "bool": bool,
+    "list": list,
+    "set": list,
+    "dict": dict,
+}
 # The queries' own variable-length bounds: a larger request is refused, never silently cut.
 HOP_CEILINGS = {"max_hops": 6, "hops": 4}
 
@@ -185,8 +194,9 @@ class Entity:
 # Exact id, then exact name: each uses an index (the id, and every label's name index), so most
 # look-ups never reach find's scan of aliases.
 BY_ID = "MATCH (n {id: $text}) RETURN n.id AS id, n.name AS name, labels(n)[0] AS label"
-BY_NAME = " UNION ".join(f"MATCH (n:`{label}` {{name: $text}}) RETURN n.id AS id, n.name AS name, "
-                         f"labels(n)[0] AS label" for label in LABELS)
+BY_NAME = " UNION ".join(
+    f"MATCH (n:`{label}` {{name: $text}}) RETURN n.id AS id, n.name AS name, labels(n)[0] AS label" for label in LABELS
+)
 
 
 def resolve(store: Store, text: str) -> Entity:
@@ -202,8 +212,11 @@ def resolve(store: Store, text: str) -> Entity:
             break
         rows = store.run(get_query("find").cypher, {"text": form})
         if not rows:  # then the normalised forms: full/half width, spaces, case, pinyin, English name
-            rows = [row for row in store.run(get_query("search").cypher, {"key": search_key(form), "label": "any"})
-                    if row["exact"]]
+            rows = [
+                row
+                for row in store.run(get_query("search").cypher, {"key": search_key(form), "label": "any"})
+                if row["exact"]
+            ]
         if rows:
             break
     if len(rows) == 1:
@@ -261,8 +274,10 @@ def bind(store: Store, spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]
 def canonical(row: Row, spec: QuerySpec) -> Row:
     """The row with its `set` columns sorted, so the same data gives the same answer on every engine."""
     unordered = {column.name for column in spec.columns if column.type == "set"}
-    return {key: sorted(value, key=_sort_key) if key in unordered and isinstance(value, list) else value
-            for key, value in row.items()}
+    return {
+        key: sorted(value, key=_sort_key) if key in unordered and isinstance(value, list) else value
+        for key, value in row.items()
+    }
 
 
 def _sort_key(value: Any) -> bytes:
@@ -293,8 +308,14 @@ class Answer:
         return len(self.rows)
 
 
-def ask(store: Store, name: str, params: dict[str, Any] | None = None, *, timeout_ms: int | None = None,
-        row_limit: int | None = None) -> Answer:
+def ask(
+    store: Store,
+    name: str,
+    params: dict[str, Any] | None = None,
+    *,
+    timeout_ms: int | None = None,
+    row_limit: int | None = None,
+) -> Answer:
     """Run a named query with resolved parameters; rows are typed, ordered and canonical."""
     spec = get_query(name)
     bound = bind(store, spec, dict(params or {}))
@@ -305,5 +326,6 @@ def ask(store: Store, name: str, params: dict[str, Any] | None = None, *, timeou
     rows = sorted(raw, key=_sort_key)
     wanted = set(columns)
     typed = spec.rows_adapter().validate_python(
-        [row if row.keys() == wanted else {c: row.get(c) for c in columns} for row in rows])
+        [row if row.keys() == wanted else {c: row.get(c) for c in columns} for row in rows]
+    )
     return Answer(name, bound, columns, typed)

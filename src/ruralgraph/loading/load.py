@@ -13,17 +13,19 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from ruralgraph.bulk import JSONL_SUFFIXES, JsonlSource
-from ruralgraph.cases import CASE_FILE_SUFFIXES, read_case_file
-from ruralgraph.dataset import InputSource, MemorySource, Validator, node_chunks, relationship_chunks
-from ruralgraph.dedupe import DECISIONS_FILE, Decisions, read_decisions
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.faults import checkpoint
-from ruralgraph.mapping import mapping_for, read_mappings, read_table
+from ruralgraph.loading.index import InputSource, MemorySource, Validator, node_chunks, relationship_chunks
 from ruralgraph.model import Node
-from ruralgraph.records import Records
+from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
+from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
+from ruralgraph.readers.records import Records
+from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
 from ruralgraph.schema import read_constraint_statements
-from ruralgraph.store.base import Progress, Store, StoreSettings, open_store
+from ruralgraph.settings import StoreSettings
+from ruralgraph.store import open_store
+from ruralgraph.store.base import Progress, Store
+from ruralgraph.tools.dedupe import DECISIONS_FILE, Decisions, read_decisions
 
 TABLE_SUFFIXES = (".csv",)
 INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
@@ -56,8 +58,15 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES
-                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in INPUT_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
         elif path.is_file():
             found.append(path)
         else:
@@ -94,14 +103,18 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
         elif suffix in TABLE_SUFFIXES:
             loaded = mapping_for(path, mappings)
             if loaded is None:
-                file_problems = [Problem(str(path), None, "", "no mapping in loaders/ reads this file; add one "
-                                                              "(see loaders/README.md)")]
+                file_problems = [
+                    Problem(
+                        str(path), None, "", "no mapping in loaders/ reads this file; add one (see loaders/README.md)"
+                    )
+                ]
             else:
                 records, file_problems = read_table(path, loaded)
                 sources.append(MemorySource([*records.nodes, *records.relationships]))
         else:
-            file_problems = [Problem(str(path), None, "", f"unknown input format {suffix!r}; expected "
-                                                          f"{', '.join(INPUT_SUFFIXES)}")]
+            file_problems = [
+                Problem(str(path), None, "", f"unknown input format {suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")
+            ]
         problems.extend(file_problems)
     if problems:
         raise InvalidInput(problems)
@@ -138,12 +151,18 @@ def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None)
     else:
         with open_store(settings) as store:
             index = check(inputs, store)
-    return LoadReport(files=[str(f) for f in inputs.files], nodes=index.node_count,
-                      relationships=index.relationship_count)
+    return LoadReport(
+        files=[str(f) for f in inputs.files], nodes=index.node_count, relationships=index.relationship_count
+    )
 
 
-def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
-         progress: Progress | None = None, replace: bool = False) -> LoadReport:
+def load(
+    paths: Iterable[Path | str],
+    settings: StoreSettings | None = None,
+    *,
+    progress: Progress | None = None,
+    replace: bool = False,
+) -> LoadReport:
     """Validate every input, then write them all in one atomic write; return what the store holds.
 
     With ``replace``, what the store held before is deleted in the same transaction, so a load
@@ -159,5 +178,10 @@ def load(paths: Iterable[Path | str], settings: StoreSettings | None = None, *,
         chunks = chain(node_chunks(index, size), relationship_chunks(index, size))
         store.write(chunks, progress=progress, replace=replace)
         counts = store.counts()
-    return LoadReport(files=[str(f) for f in inputs.files], nodes=index.node_count,
-                      relationships=index.relationship_count, store=settings.describe(), counts=counts)
+    return LoadReport(
+        files=[str(f) for f in inputs.files],
+        nodes=index.node_count,
+        relationships=index.relationship_count,
+        store=settings.describe(),
+        counts=counts,
+    )

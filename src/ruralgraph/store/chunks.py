@@ -80,7 +80,7 @@ class GraphBatch:
         """All nodes first, then relationships, in chunks of at most ``size`` rows."""
         for label, node_rows in self.nodes.items():
             for start in range(0, len(node_rows), size):
-                yield Chunk("nodes", label, node_rows[start:start + size])
+                yield Chunk("nodes", label, node_rows[start : start + size])
         for group, rel_rows in self.relationships.items():
             for start in range(0, len(rel_rows), size):
-                yield Chunk("relationships", group, rel_rows[start:start + size])
+                yield Chunk("relationships", group, rel_rows[start : start + size])
