@@ -131,7 +131,8 @@ def raw_bulk_from_file(parse_seconds: float, engine: dict[str, float]) -> dict[s
 
 def validation_seconds(path: Path) -> float:
     """Pass 1 alone: reading and validating every record, as the loader does before writing."""
-    from ruralgraph.loading.load import check, open_inputs
+    from ruralgraph.loading.load import check
+    from ruralgraph.readers import open_inputs
 
     seconds, _ = timed(lambda: check(open_inputs([path])))
     return seconds

@@ -2,7 +2,7 @@
 // description: Every source and quoted span behind the relationships that connect two entities (directly, or along their shortest chains).
 // param: a: entity — one entity (id, name or alias)
 // param: b: entity — the other
-// param: max_hops: int = 4 — the longest chain to consider (at most 6)
+// param: max_hops: int = 4 in 1..6 — the longest chain to consider
 // column: from_id: str — the relationship's start
 // column: from: str — its name
 // column: type: str — the relationship type

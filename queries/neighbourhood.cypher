@@ -1,7 +1,7 @@
 // name: neighbourhood
 // description: Every relationship within N hops of an entity, with both ends, for maps and exploration.
 // param: entity: entity — the centre (id, name or alias)
-// param: hops: int = 2 — how far to go (at most 4)
+// param: hops: int = 2 in 1..4 — how far to go
 // column: from_id: str — the relationship's start
 // column: from: str — its name
 // column: from_label: str — its label

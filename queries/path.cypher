@@ -2,7 +2,7 @@
 // description: The shortest chains between two entities, each hop with its relationship, role and evidence.
 // param: from: entity — where the chains start (id, name or alias)
 // param: to: entity — where they end
-// param: max_hops: int = 4 — the longest chain to consider (at most 6)
+// param: max_hops: int = 4 in 1..6 — the longest chain to consider
 // param: types: list = [] — only these relationship types (empty: all)
 // column: hops: int — the chain's length
 // column: nodes: list — the entities along the chain: id, name, label

@@ -206,7 +206,7 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
 
 def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
     """Possible duplicates among the entities in ``paths`` (never merged here)."""
-    from ruralgraph.loading.load import input_nodes
+    from ruralgraph.readers import input_nodes
     from ruralgraph.tools.dedupe import candidates
 
     records, decisions = input_nodes(paths)
@@ -215,7 +215,7 @@ def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
 
 def decisions_file(paths: list[Path]) -> Path:
     """Where confirmed decisions go: merges.yaml in the first folder given (or beside the first file)."""
-    from ruralgraph.tools.dedupe import DECISIONS_FILE
+    from ruralgraph.readers.decisions import DECISIONS_FILE
 
     first = Path(paths[0])
     return (first if first.is_dir() else first.parent) / DECISIONS_FILE

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from pydantic_core import ErrorDetails
+
+Loc = tuple[int | str, ...]
+SHOWN_INPUT_CHARS = 120  # a refused value is quoted up to this length in a message, then cut
 
 
 @dataclass(frozen=True, order=True)
@@ -18,6 +27,75 @@ class Problem:
         where = f"{self.file}:{self.line}" if self.line is not None else self.file
         field = f" {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
+
+
+def field_path(loc: Loc) -> str:
+    """A pydantic error location in people's words: ('relationships', 3, 'from') → 'relationships[4].from'.
+
+    Items count from 1, as people count them.
+
+    >>> field_path(("relationships", 3, "from"))
+    'relationships[4].from'
+    """
+    parts: list[str] = []
+    for step in loc:
+        if isinstance(step, int):
+            parts.append(f"[{step + 1}]")
+        else:
+            parts.append(("." if parts else "") + str(step))
+    return "".join(parts)
+
+
+def shown(value: Any) -> str:
+    """A refused value as a message quotes it: its repr, cut after ``SHOWN_INPUT_CHARS`` characters.
+
+    >>> shown("x" * 200)[-12:]
+    "… (200 chars)"
+    """
+    text = repr(value)
+    if len(text) <= SHOWN_INPUT_CHARS:
+        return text
+    size = len(value) if isinstance(value, str | bytes | list | dict) else len(text)
+    return f"{text[:SHOWN_INPUT_CHARS]}… ({size} chars)"
+
+
+def describe(detail: ErrorDetails, sections: Sequence[str] = ()) -> str:
+    """One pydantic error in the researcher's words (the same wording for every input format)."""
+    loc, kind = tuple(detail["loc"]), detail["type"]
+    message = detail["msg"].removeprefix("Value error, ")
+    if kind == "extra_forbidden" and len(loc) == 1 and sections:
+        return f"unknown section {loc[0]!r}; a case file has: {', '.join(sections)}"
+    if kind == "extra_forbidden":
+        return f"unknown field {loc[-1]!r}"
+    if kind == "missing":
+        return "is required"
+    given = detail.get("input")
+    if kind not in ("model_type", "list_type", "dict_type") and not isinstance(given, dict):
+        return f"{message} (got {shown(given)})"
+    return message
+
+
+def problems_from(
+    error: ValidationError,
+    file: str,
+    *,
+    line: Callable[[Loc], int | None] | int | None = None,
+    field: Callable[[Loc], str] = field_path,
+    sections: Sequence[str] = (),
+    explain: Callable[[ErrorDetails], str | None] = lambda detail: None,
+) -> list[Problem]:
+    """Every error of a pydantic ``ValidationError`` as a ``Problem`` located in ``file``.
+
+    ``line`` is a line number or finds the line of a location; ``field`` names the field (a CSV
+    reader names its columns); ``sections`` are a case file's top-level keys, for its message;
+    ``explain`` may word an error in the vocabulary's terms (None: the common wording).
+    """
+    problems = []
+    for detail in error.errors():
+        loc = tuple(detail["loc"])
+        where = line(loc) if callable(line) else line
+        problems.append(Problem(file, where, field(loc), explain(detail) or describe(detail, sections)))
+    return problems
 
 
 class RuralgraphError(Exception):

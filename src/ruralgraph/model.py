@@ -71,6 +71,10 @@ class Node(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     label: ClassVar[str]
     section: ClassVar[str]  # the key under which a case file lists nodes of this label
+    activity: ClassVar[bool] = False  # a program, fund or event: something organisations do together
+    matchable: ClassVar[bool] = False  # compared for near-duplicate names (dedupe)
+    shape: ClassVar[str] = "dot"  # how maps draw it
+    colour: ClassVar[str | None] = None  # how maps colour it (organisations: by kind, ORG_KIND_COLOURS)
 
     id: Id = Field(description="Stable ASCII id, unique across the dataset, e.g. 'crdf'.")
     name: Text = Field(description="The name as written in the source, e.g. 中国乡村发展基金会.")
@@ -110,6 +114,7 @@ class Organization(Node):
 
     label: ClassVar[str] = "Organization"
     section: ClassVar[str] = "organizations"
+    matchable: ClassVar[bool] = True
 
     kind: OrgKind
     level: GovLevel | None = Field(default=None, description="Only for kind: government.")
@@ -132,6 +137,9 @@ class Organization(Node):
 class _Activity(Node):
     """Shared fields of programs, funds and events."""
 
+    activity: ClassVar[bool] = True
+    matchable: ClassVar[bool] = True
+
     category: Text | None = Field(default=None, description="e.g. 产业帮扶, 品牌, 平台.")
     year: Year | None = None
     date: dt.date | None = None
@@ -153,6 +161,8 @@ class Program(_Activity):
 
     label: ClassVar[str] = "Program"
     section: ClassVar[str] = "programs"
+    shape: ClassVar[str] = "box"
+    colour: ClassVar[str | None] = "#f9a825"
 
 
 class Fund(_Activity):
@@ -160,6 +170,8 @@ class Fund(_Activity):
 
     label: ClassVar[str] = "Fund"
     section: ClassVar[str] = "funds"
+    shape: ClassVar[str] = "diamond"
+    colour: ClassVar[str | None] = "#00838f"
 
 
 class Event(_Activity):
@@ -167,6 +179,8 @@ class Event(_Activity):
 
     label: ClassVar[str] = "Event"
     section: ClassVar[str] = "events"
+    shape: ClassVar[str] = "triangle"
+    colour: ClassVar[str | None] = "#ad1457"
 
 
 class Region(Node):
@@ -174,6 +188,8 @@ class Region(Node):
 
     label: ClassVar[str] = "Region"
     section: ClassVar[str] = "regions"
+    shape: ClassVar[str] = "square"
+    colour: ClassVar[str | None] = "#90a4ae"
 
     level: RegionLevel
     adcode: Adcode | None = Field(default=None, description="Ministry of Civil Affairs code.")
@@ -185,6 +201,8 @@ class Case(Node):
 
     label: ClassVar[str] = "Case"
     section: ClassVar[str] = "cases"
+    shape: ClassVar[str] = "star"
+    colour: ClassVar[str | None] = "#5d4037"
 
     batch: Text | None = Field(default=None, description="e.g. 首批.")
     category: Text | None = Field(default=None, description="e.g. 社会组织帮扶.")
@@ -195,6 +213,8 @@ class Source(Node):
 
     label: ClassVar[str] = "Source"
     section: ClassVar[str] = "sources"
+    shape: ClassVar[str] = "text"
+    colour: ClassVar[str | None] = "#455a64"
 
     name: Text = Field(
         validation_alias=AliasChoices("title", "name"),
@@ -211,6 +231,8 @@ class Designation(Node):
 
     label: ClassVar[str] = "Designation"
     section: ClassVar[str] = "designations"
+    shape: ClassVar[str] = "hexagon"
+    colour: ClassVar[str | None] = "#37474f"
 
     year: Year | None = None
     total_count: Annotated[int, Field(gt=0)] | None = Field(
@@ -236,8 +258,23 @@ LABELS: tuple[str, ...] = tuple(model.label for model in NODE_MODELS)
 MODEL_BY_LABEL: dict[str, type[Node]] = {model.label: model for model in NODE_MODELS}
 MODEL_BY_SECTION: dict[str, type[Node]] = {model.section: model for model in NODE_MODELS}
 
+# Derived facts of the vocabulary, for every module that needs them (never restated elsewhere).
+ACTIVITY_LABELS: frozenset[str] = frozenset(model.label for model in NODE_MODELS if model.activity)
+MATCHABLE_LABELS: tuple[str, ...] = tuple(model.label for model in NODE_MODELS if model.matchable)
+UNKNOWN_COLOUR = "#757575"
+ORG_KIND_COLOURS: dict[str, str] = {
+    "foundation": "#2e7d32",
+    "social_organization": "#66bb6a",
+    "industry_association": "#1565c0",
+    "enterprise": "#ef6c00",
+    "government": "#c62828",
+    "media": "#6a1b9a",
+    "group": "#8d6e63",
+    "other": UNKNOWN_COLOUR,
+}
+
 ORG = ("Organization",)
-ACTIVITY = ("Program", "Fund", "Event")
+ACTIVITY = tuple(label for label in LABELS if label in ACTIVITY_LABELS)
 
 
 class RelRule(BaseModel):
@@ -247,6 +284,10 @@ class RelRule(BaseModel):
     from_labels: tuple[str, ...]
     to_labels: tuple[str, ...]
     meaning: str
+    # Structural relationships record no assistance relationship and so need no evidence span beyond
+    # the source that lists them (a county's place in its province, a row of an official list);
+    # maps and reach questions do not count them as work in a place.
+    structural: bool = False
 
 
 # The closed list of relationship types, directed from the actor.
@@ -281,12 +322,15 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
         from_labels=("Region", "Event", "Program", "Case"),
         to_labels=("Region", "Program", "Event"),
         meaning="is part of",
+        structural=True,
     ),
     "LOCATED_IN": RelRule(from_labels=(*ORG, "Event"), to_labels=("Region",), meaning="is located in"),
     "SELECTED": RelRule(from_labels=ORG, to_labels=("Case",), meaning="selected as a typical case (遴选)"),
     "FEATURES": RelRule(from_labels=("Case",), to_labels=ORG + ACTIVITY, meaning="the case is about"),
     "ISSUED": RelRule(from_labels=ORG, to_labels=("Designation",), meaning="issued an official list"),
-    "DESIGNATES": RelRule(from_labels=("Designation",), to_labels=("Region",), meaning="lists a region"),
+    "DESIGNATES": RelRule(
+        from_labels=("Designation",), to_labels=("Region",), meaning="lists a region", structural=True
+    ),
     "PUBLISHED": RelRule(from_labels=ORG, to_labels=("Source",), meaning="published a source"),
     "REPORTED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="reported on or photographed"),
     "REFERS_TO": RelRule(from_labels=("Source",), to_labels=("Source",), meaning="a source cites another"),
@@ -294,9 +338,7 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
 REL_TYPES: tuple[str, ...] = tuple(RELATIONSHIP_RULES)
 RelType = Literal[tuple(RELATIONSHIP_RULES)]  # type: ignore[valid-type]
 
-# Structural relationships that record no assistance relationship and so need no evidence span
-# beyond the source that lists them (a county's place in its province, a row of an official list).
-STRUCTURAL_TYPES = frozenset({"PART_OF", "DESIGNATES"})
+STRUCTURAL_TYPES: frozenset[str] = frozenset(name for name, rule in RELATIONSHIP_RULES.items() if rule.structural)
 
 
 class Relationship(BaseModel):

@@ -34,7 +34,7 @@ from ruralgraph.store.base import Row, Store
 _HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
 _PARAM = re.compile(
     r"^(?P<name>\w+):\s*(?P<type>entity|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
-    r"\s*(?:—\s*(?P<doc>.*))?$"
+    r"(?:\s+in\s+(?P<low>\d+)\.\.(?P<high>\d+))?\s*(?:—\s*(?P<doc>.*))?$"
 )
 _COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict)\s*(?:—\s*(?P<doc>.*))?$")
 # A `set` column is an unordered collection (from collect()): it is sorted so answers are stable;
@@ -48,8 +48,6 @@ _PY_TYPES: dict[str, Any] = {
     "set": list,
     "dict": dict,
 }
-# The queries' own variable-length bounds: a larger request is refused, never silently cut.
-HOP_CEILINGS = {"max_hops": 6, "hops": 4}
 
 
 @dataclass(frozen=True)
@@ -61,6 +59,9 @@ class Param:
     default: Any
     doc: str
     required: bool
+    # ``in LOW..HIGH`` in the header: the query's own variable-length bounds, so a request outside
+    # them is refused rather than silently cut.
+    bounds: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,10 @@ def _parse_param(path: Path, value: str) -> Param:
         raise ValueError(f"{path}: cannot read the parameter line {value!r}")
     raw_default = match.group("default")
     default = None if raw_default is None else _coerce(match.group("type"), raw_default.strip(), match.group("name"))
-    return Param(match.group("name"), match.group("type"), default, match.group("doc") or "", raw_default is None)
+    bounds = (int(match.group("low")), int(match.group("high"))) if match.group("low") else None
+    return Param(
+        match.group("name"), match.group("type"), default, match.group("doc") or "", raw_default is None, bounds
+    )
 
 
 def _parse_column(path: Path, value: str) -> Column:
@@ -264,9 +268,8 @@ def bind(store: Store, spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]
             raise QueryError(f"query {spec.name} needs the parameter {param.name} ({param.doc})")
         if param.type == "entity":
             value = resolve(store, value).id
-        ceiling = HOP_CEILINGS.get(param.name)
-        if ceiling is not None and not 1 <= value <= ceiling:
-            raise QueryError(f"{param.name} must be between 1 and {ceiling}")
+        if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
+            raise QueryError(f"{param.name} must be between {param.bounds[0]} and {param.bounds[1]}")
         bound[param.name] = value
     return bound
 

@@ -1,6 +1,6 @@
 """Checks that need every input at once, and the stream of chunks that a store writes.
 
-Each reader validates its own records; here the records of all inputs meet. Pass 1 (``Validator``)
+Each reader validates its own records; here the records of all inputs meet. Pass 1 (``ValidationIndex``)
 reads every input once and keeps only a compact index: ids must not clash, every reference must
 resolve (to this load or to what the store already holds), each relationship must join the labels
 its type allows, and PART_OF must not go round in a circle. Only when all of that holds do
@@ -11,40 +11,47 @@ the size of the files.
 
 from __future__ import annotations
 
+import hashlib
 import pickle
 import tempfile
-from array import array
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Protocol
+from typing import IO, NamedTuple
 
 import networkx as nx
+import orjson
 from rapidfuzz import process
 
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
-from ruralgraph.model import REL_TYPES, RELATIONSHIP_RULES, Node, Region, Relationship, Source, node_search_keys
+from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, Relationship, Source, node_search_keys
 from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
-from ruralgraph.readers.records import Where
+from ruralgraph.readers.decisions import Decisions
+from ruralgraph.readers.records import InputSource, Where
 from ruralgraph.store.chunks import Chunk, Chunker
-from ruralgraph.tools.dedupe import Decisions
 
+GAZETTEER = Where("gazetteer", None)
+GAZETTEER_DIGEST = b""  # what the gazetteer adds is never compared with a declaration
 LabelLookup = Callable[[Iterable[str]], dict[str, str]]  # ids → label, for ids the store already has
-Item = Node | Relationship
 MAX_PROBLEMS = 1000
 
 
-class InputSource(Protocol):
-    """Something that yields validated items (or their problems) each time it is iterated.
+class RelEnds(NamedTuple):
+    """What the whole-load checks need of one relationship: its ends and source as id numbers, and where."""
 
-    ``only`` (Node or Relationship) lets a source skip the other kind before validating it.
-    """
+    start: int
+    end: int
+    source: int
+    type: str
+    file: int  # index into ValidationIndex.files; -1 for a relationship the gazetteer adds
+    line: int | None
 
-    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]: ...
+
+RelKey = tuple[int, str, int, int]  # (from, type, to, source) as id numbers: a relationship's identity
 
 
 @dataclass
-class Validator:
+class ValidationIndex:
     """Pass 1: reads every item once and keeps what the whole-load checks need, compactly."""
 
     decisions: Decisions = field(default_factory=Decisions)
@@ -52,9 +59,9 @@ class Validator:
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)  # every id seen, as a small integer
     labels: list[str | None] = field(default_factory=list)  # label by id number (None: only referenced)
-    node_seen: dict[int, tuple[int, Where]] = field(default_factory=dict)  # id number → content digest, where
-    rel_seen: dict[int, int] = field(default_factory=dict)  # hash of (from, type, to, source) → content digest
-    endpoints: array = field(default_factory=lambda: array("q"))  # from, to, source, type, line: 5 per relationship
+    node_seen: dict[int, tuple[bytes, Where]] = field(default_factory=dict)  # id number → content digest, where
+    rel_seen: dict[RelKey, bytes] = field(default_factory=dict)  # identity → content digest
+    rel_ends: list[RelEnds] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     part_of: list[tuple[str, str, Where]] = field(default_factory=list)
     uscc: dict[str, tuple[str, Where]] = field(default_factory=dict)
@@ -157,7 +164,7 @@ class Validator:
         source = self.merged_into.get(rel.source, rel.source)
         if start is None or end is None:
             return
-        key = hash((start, rel.type, end, source))
+        key = (self._number(start), rel.type, self._number(end), self._number(source))
         props = rel.properties()
         digest = _digest(props)
         first = self.rel_seen.get(key)
@@ -176,15 +183,7 @@ class Validator:
             if start == end:
                 self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
             self.part_of.append((start, end, where))
-        self.endpoints.extend(
-            (
-                self._number(start),
-                self._number(end),
-                self._number(source),
-                REL_TYPES.index(rel.type),
-                self._file(where.file) << 32 | (where.line or 0),
-            )
-        )
+        self.rel_ends.append(RelEnds(key[0], key[2], key[3], rel.type, self._file(where.file), where.line))
 
     def finish(self, known_in_store: LabelLookup | None) -> None:
         """The whole-load checks; raises ``InvalidInput`` with every problem found."""
@@ -231,7 +230,7 @@ class Validator:
                 chain = region_chain(adcode, self.year)
             except NotFound as error:
                 node_id = declared_codes[adcode]
-                where = self.node_seen.get(self.ids.get(node_id, -1), (0, Where("gazetteer", None)))[1]
+                where = self.node_seen.get(self.ids.get(node_id, -1), (GAZETTEER_DIGEST, GAZETTEER))[1]
                 self._problem(where, "adcode", str(error))
                 continue
             for child, parent in zip(chain, [*chain[1:], None], strict=True):
@@ -239,7 +238,7 @@ class Validator:
                 number = self._number(child_id)
                 if self.labels[number] is None:
                     self.labels[number] = "Region"
-                    self.node_seen[number] = (0, Where("gazetteer", None))
+                    self.node_seen[number] = (GAZETTEER_DIGEST, GAZETTEER)
                     region = Region(
                         id=child_id,
                         name=child.name,
@@ -255,30 +254,27 @@ class Validator:
                     rel = Relationship.model_validate(
                         {"from": child_id, "type": "PART_OF", "to": parent_id, "source": GAZETTEER_SOURCE_ID}
                     )
-                    if hash(rel.key) not in self.rel_seen:
-                        self.rel_seen[hash(rel.key)] = 0
+                    key = (self._number(child_id), "PART_OF", self._number(parent_id), self._number(rel.source))
+                    if key not in self.rel_seen:
+                        self.rel_seen[key] = GAZETTEER_DIGEST
                         self.gazetteer_rels.append(rel)
                         self.rel_spool.append(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID, rel.properties()))
         if self.gazetteer_rels:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
                 self.labels[number] = "Source"
-                self.node_seen[number] = (0, Where("gazetteer", None))
+                self.node_seen[number] = (GAZETTEER_DIGEST, GAZETTEER)
                 source_node = gazetteer_source(self.year)
                 self.node_spool.append(("Source", source_node.id, source_node.properties()))
         for rel in self.gazetteer_rels:
-            self.endpoints.extend(
-                (self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source], REL_TYPES.index("PART_OF"), -1)
-            )
+            ends = RelEnds(self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source], "PART_OF", -1, None)
+            self.rel_ends.append(ends)
 
     def _check_endpoints(self, names: list[str]) -> None:
         known = [n for n, label in zip(names, self.labels, strict=True) if label is not None]
-        rows = self.endpoints
-        for index in range(0, len(rows), 5):
-            start, end, source, type_index, packed = rows[index : index + 5]
-            rel_type = REL_TYPES[type_index]
+        for start, end, source, rel_type, file, line in self.rel_ends:
             rule = RELATIONSHIP_RULES[rel_type]
-            where = Where(self.files[packed >> 32], packed & 0xFFFFFFFF) if packed >= 0 else Where("gazetteer", None)
+            where = Where(self.files[file], line) if file >= 0 else GAZETTEER
             for field_name, number, allowed in (
                 ("from", start, rule.from_labels),
                 ("to", end, rule.to_labels),
@@ -322,12 +318,12 @@ class Validator:
     @property
     def relationship_count(self) -> int:
         """How many distinct relationships this load writes."""
-        return len(self.endpoints) // 5
+        return len(self.rel_ends)
 
 
-def _digest(props: dict[str, object]) -> int:
-    """A hash of a record's properties: equal content, equal digest."""
-    return hash(tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in props.items())))
+def _digest(props: dict[str, object]) -> bytes:
+    """A 128-bit digest of a record's properties: equal content, equal digest (no collisions in practice)."""
+    return hashlib.blake2b(orjson.dumps(props, option=orjson.OPT_SORT_KEYS), digest_size=16).digest()
 
 
 def _closest(ref: str, known: list[str]) -> str:
@@ -347,7 +343,7 @@ def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
     )
 
 
-def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
+def node_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
     """Pass 2: every distinct node once, as chunks of rows per label (read from the spool)."""
     chunker = Chunker("nodes", size)
     for label, node_id, props in index.node_spool.rows():
@@ -359,7 +355,7 @@ def node_chunks(index: Validator, size: int) -> Iterator[Chunk]:
     yield from chunker.rest()
 
 
-def relationship_chunks(index: Validator, size: int) -> Iterator[Chunk]:
+def relationship_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
     """Pass 3: every distinct relationship once, as chunks per (type, from label, to label)."""
     chunker = Chunker("relationships", size)
     for rel_type, start, end, source, props in index.rel_spool.rows():
@@ -399,16 +395,3 @@ class Spool:
                 yield from pickle.load(self._file)
             except EOFError:
                 return
-
-
-@dataclass
-class MemorySource:
-    """Records already in memory (case files and CSV tables are small)."""
-
-    entries: list[tuple[Item, Where]]
-
-    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
-        """Each record, with no problems (they were validated when read)."""
-        for item, where in self.entries:
-            if only is None or isinstance(item, only):
-                yield item, where, []

@@ -13,22 +13,13 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
-from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.faults import checkpoint
-from ruralgraph.loading.index import InputSource, MemorySource, Validator, node_chunks, relationship_chunks
-from ruralgraph.model import Node
-from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
-from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
-from ruralgraph.readers.records import Records
-from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
+from ruralgraph.loading.index import ValidationIndex, node_chunks, relationship_chunks
+from ruralgraph.readers import Inputs, open_inputs
 from ruralgraph.schema import read_constraint_statements
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
 from ruralgraph.store.base import Progress, Store
-from ruralgraph.tools.dedupe import DECISIONS_FILE, Decisions, read_decisions
-
-TABLE_SUFFIXES = (".csv",)
-INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
 
 
 @dataclass
@@ -42,105 +33,13 @@ class LoadReport:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-@dataclass
-class Inputs:
-    """The input files, opened: one source per file, and the duplicate decisions."""
-
-    files: list[Path]
-    sources: list[InputSource]
-    decisions: Decisions
-
-
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """The input files named, with folders searched recursively (hidden files skipped)."""
-    found: list[Path] = []
-    problems: list[Problem] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in INPUT_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
-        elif path.is_file():
-            found.append(path)
-        else:
-            problems.append(Problem(str(path), None, "", "no such file or folder"))
-    if problems:
-        raise InvalidInput(problems)
-    return found
-
-
-def open_inputs(paths: Iterable[Path | str]) -> Inputs:
-    """Read (or, for bulk files, open) every input; raise ``InvalidInput`` with all per-file problems.
-
-    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
-    """
-    paths = list(paths)
-    files = discover(paths)
-    if not files:
-        raise InvalidInput([Problem(", ".join(str(p) for p in paths), None, "", "no input files found")])
-    mappings, problems = read_mappings()
-    sources: list[InputSource] = []
-    decisions = Decisions()
-    for path in files:
-        suffix = path.suffix.lower()
-        file_problems: list[Problem] = []
-        if path.name == DECISIONS_FILE:
-            found, file_problems = read_decisions(path)
-            decisions.merges.extend(found.merges)
-            decisions.distinct.extend(found.distinct)
-        elif suffix in JSONL_SUFFIXES:
-            sources.append(JsonlSource(path))
-        elif suffix in CASE_FILE_SUFFIXES:
-            records, file_problems = read_case_file(path)
-            sources.append(MemorySource([*records.nodes, *records.relationships]))
-        elif suffix in TABLE_SUFFIXES:
-            loaded = mapping_for(path, mappings)
-            if loaded is None:
-                file_problems = [
-                    Problem(
-                        str(path), None, "", "no mapping in loaders/ reads this file; add one (see loaders/README.md)"
-                    )
-                ]
-            else:
-                records, file_problems = read_table(path, loaded)
-                sources.append(MemorySource([*records.nodes, *records.relationships]))
-        else:
-            file_problems = [
-                Problem(str(path), None, "", f"unknown input format {suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")
-            ]
-        problems.extend(file_problems)
-    if problems:
-        raise InvalidInput(problems)
-    return Inputs(files, sources, decisions)
-
-
-def check(inputs: Inputs, store: Store | None = None) -> Validator:
+def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:
     """Pass 1 over every input: the whole-load checks (references may point into ``store``)."""
-    index = Validator(inputs.decisions)
+    index = ValidationIndex(inputs.decisions)
     for source in inputs.sources:
         index.read(source)
     index.finish(store.labels_of if store is not None else None)
     return index
-
-
-def input_nodes(paths: Iterable[Path | str]) -> tuple[Records, Decisions]:
-    """Every node the inputs declare (for dedupe), and the decisions already recorded."""
-    inputs = open_inputs(paths)
-    records = Records()
-    for source in inputs.sources:
-        for item, where, problems in source.items(only=Node):
-            if problems:
-                raise InvalidInput(problems)
-            if isinstance(item, Node):
-                records.nodes.append((item, where))
-    return records, inputs.decisions
 
 
 def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:

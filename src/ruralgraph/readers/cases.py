@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Problem
+from ruralgraph.errors import Problem, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
@@ -28,7 +29,13 @@ def read_case_file(path: Path) -> tuple[Records, list[Problem]]:
     try:
         case_file = CaseFile.model_validate(document)
     except ValidationError as error:
-        return Records(), [_problem(str(path), document, detail) for detail in error.errors()]
+        return Records(), problems_from(
+            error,
+            str(path),
+            line=lambda loc: line_of(document, loc),
+            sections=list(CaseFile.model_fields),
+            explain=explain_vocabulary,
+        )
     return _records(str(path), document, case_file), []
 
 
@@ -49,34 +56,8 @@ def _item_line(items: Any, index: int) -> int | None:
     return items.item_lines[index] if isinstance(items, LineList) else None
 
 
-def _problem(name: str, document: Any, detail: dict[str, Any]) -> Problem:
-    """Turn one pydantic error into a Problem in the researcher's words."""
-    loc = tuple(detail["loc"])
-    field = field_path(loc)
-    message = detail["msg"].removeprefix("Value error, ")
-    kind = detail["type"]
-    if kind == "extra_forbidden" and len(loc) == 1:
-        message = f"unknown section {loc[0]!r}; a case file has: {', '.join(CaseFile.model_fields)}"
-    elif kind == "extra_forbidden":
-        message = f"unknown field {loc[-1]!r}"
-    elif kind == "literal_error" and loc[-1] == "type":
-        message = f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
-    elif kind == "missing":
-        message = "is required"
-    elif "input" in detail and kind not in ("model_type", "list_type") and not isinstance(detail["input"], dict):
-        message = f"{message} (got {detail['input']!r})"
-    return Problem(name, line_of(document, loc), field, message)
-
-
-def field_path(loc: tuple[Any, ...]) -> str:
-    """A pydantic error location in people's words: ('relationships', 3, 'from') → 'relationships[4].from'.
-
-    Items count from 1, as people count them.
-    """
-    parts: list[str] = []
-    for step in loc:
-        if isinstance(step, int):
-            parts.append(f"[{step + 1}]")
-        else:
-            parts.append(("." if parts else "") + str(step))
-    return "".join(parts)
+def explain_vocabulary(detail: ErrorDetails) -> str | None:
+    """An unknown relationship type, worded with the schema's closed list."""
+    if detail["type"] == "literal_error" and detail["loc"] and detail["loc"][-1] == "type":
+        return f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
+    return None

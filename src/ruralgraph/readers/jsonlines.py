@@ -17,15 +17,13 @@ from typing import Any
 import orjson
 from pydantic import ValidationError
 
-from ruralgraph.errors import Problem
+from ruralgraph.errors import Problem, problems_from
 from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
-from ruralgraph.readers.cases import field_path
-from ruralgraph.readers.records import Where
+from ruralgraph.readers.cases import explain_vocabulary
+from ruralgraph.readers.records import Item, Where
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MAX_LINE_BYTES = 1024 * 1024
-
-Item = Node | Relationship
 
 
 @dataclass(frozen=True)
@@ -84,20 +82,7 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
     try:
         return model.model_validate(data), []
     except ValidationError as error:
-        return None, [
-            Problem(
-                where.file,
-                where.line,
-                field_path(tuple(e["loc"])),
-                e["msg"].removeprefix("Value error, ")
-                + (
-                    f" (got {e['input']!r})"
-                    if e["type"] not in ("missing", "model_type") and not isinstance(e.get("input"), dict)
-                    else ""
-                ),
-            )
-            for e in error.errors()
-        ]
+        return None, problems_from(error, where.file, line=where.line, explain=explain_vocabulary)
 
 
 def _explain_bad_line(raw: bytes, error: orjson.JSONDecodeError) -> tuple[str, str]:

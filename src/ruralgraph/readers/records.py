@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
+from ruralgraph.errors import Problem
 from ruralgraph.model import Node, Relationship
 
+Item = Node | Relationship
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Where:
     """The file and line (1-based; for CSV, the line of the row) a record was read from."""
 
@@ -24,3 +29,25 @@ class Records:
 
     nodes: list[tuple[Node, Where]] = field(default_factory=list)
     relationships: list[tuple[Relationship, Where]] = field(default_factory=list)
+
+
+class InputSource(Protocol):
+    """Something that yields validated items (or their problems) each time it is iterated.
+
+    ``only`` (Node or Relationship) lets a source skip the other kind before validating it.
+    """
+
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]: ...
+
+
+@dataclass
+class MemorySource:
+    """Records already in memory (case files and CSV tables are small)."""
+
+    entries: list[tuple[Item, Where]]
+
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
+        """Each record, with no problems (they were validated when read)."""
+        for item, where in self.entries:
+            if only is None or isinstance(item, only):
+                yield item, where, []

@@ -20,11 +20,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ruralgraph.errors import Problem
+from ruralgraph.errors import Loc, Problem, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
-from ruralgraph.readers.cases import field_path
+from ruralgraph.readers.cases import explain_vocabulary
 from ruralgraph.readers.records import Records, Where
-from ruralgraph.readers.yamlfile import load_yaml, read_text
+from ruralgraph.readers.yamlfile import line_of, load_yaml, read_text
 from ruralgraph.resources import loaders_dir
 
 _PLACEHOLDER = re.compile(r"\{(?P<column>[^{}|]+)(?:\|(?P<filter>[a-z_]+))?\}")
@@ -87,7 +87,7 @@ def read_mappings(directory: Path | None = None) -> tuple[list[LoadedMapping], l
         try:
             loaded.append(LoadedMapping(path, Mapping.model_validate(document)))
         except ValidationError as error:
-            problems.extend(Problem(str(path), None, field_path(tuple(e["loc"])), e["msg"]) for e in error.errors())
+            problems.extend(problems_from(error, str(path), line=lambda loc, doc=document: line_of(doc, loc)))
     return loaded, problems
 
 
@@ -175,13 +175,13 @@ def _apply_templates(
         try:
             records.nodes.append((model.model_validate(fields), where))
         except ValidationError as error:
-            problems.extend(_row_problem(where, template.fields, e) for e in error.errors())
+            problems.extend(_row_problems(error, where, template.fields))
     for rel_template in mapping.relationships:
         fields = _fill(rel_template.fields, row)
         try:
             records.relationships.append((Relationship.model_validate(fields), where))
         except ValidationError as error:
-            problems.extend(_row_problem(where, rel_template.fields, e) for e in error.errors())
+            problems.extend(_row_problems(error, where, rel_template.fields))
 
 
 def _fill(fields: dict[str, Any], row: dict[str, str]) -> dict[str, Any]:
@@ -204,13 +204,13 @@ def _fill(fields: dict[str, Any], row: dict[str, str]) -> dict[str, Any]:
     return filled
 
 
-def _row_problem(where: Where, fields: dict[str, Any], detail: dict[str, Any]) -> Problem:
-    """Name the CSV column behind a field that failed, so the researcher knows what to fix."""
-    field = str(detail["loc"][0]) if detail["loc"] else ""
-    template = fields.get(field, "")
-    columns = [m.group("column") for m in _PLACEHOLDER.finditer(template)] if isinstance(template, str) else []
-    named = f"{', '.join(columns)} (→ {field})" if columns else field
-    message = detail["msg"].removeprefix("Value error, ")
-    if "input" in detail and detail["type"] != "missing":
-        message = f"{message} (got {detail['input']!r})"
-    return Problem(where.file, where.line, named, message)
+def _row_problems(error: ValidationError, where: Where, fields: dict[str, Any]) -> list[Problem]:
+    """The problems of one row, each naming the CSV column behind the field, so the researcher knows what to fix."""
+
+    def named(loc: Loc) -> str:
+        field = str(loc[0]) if loc else ""
+        template = fields.get(field, "")
+        columns = [m.group("column") for m in _PLACEHOLDER.finditer(template)] if isinstance(template, str) else []
+        return f"{', '.join(columns)} (→ {field})" if columns else field
+
+    return problems_from(error, where.file, line=where.line, field=named, explain=explain_vocabulary)

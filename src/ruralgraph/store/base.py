@@ -20,6 +20,15 @@ from ruralgraph.store.readonly import assert_read_only
 Row = dict[str, Any]
 Progress = Callable[[int], None]  # called with how many more records were written
 
+# What every engine says, in the same words.
+READ_ONLY_STORE = "this store was opened read-only"
+WRITE_REFUSED = "the query writes to the graph; pass --write (write=True) to allow it"
+
+
+def timed_out(timeout_ms: int | None) -> str:
+    """The message for a query stopped at its timeout."""
+    return f"the query took longer than {timeout_ms} ms (the timeout)"
+
 
 def tracked(chunks: Iterable[Chunk], progress: Progress | None) -> Iterator[Chunk]:
     """The chunks, reporting progress after each one and passing the mid-write fault point after the first."""
@@ -55,7 +64,7 @@ class Store(ABC):
         milliseconds, a ``QueryError`` says so.
         """
         if write and not self.writable:
-            raise QueryError("this store was opened read-only")
+            raise QueryError(READ_ONLY_STORE)
         if not write:
             assert_read_only(query)
         fetch = None if row_limit is None else row_limit + 1  # one more row tells that the limit was passed
@@ -67,20 +76,26 @@ class Store(ABC):
     ) -> list[Row]:
         """Run one statement on the engine (read-only unless ``write``), returning at most ``fetch`` rows."""
 
-    @abstractmethod
     def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
         """Write every chunk or nothing (MERGE on ids, so writing them twice changes nothing).
 
         Chunks come nodes first; with ``replace``, everything else is deleted in the same transaction.
         """
+        if not self.writable:
+            raise QueryError(READ_ONLY_STORE)
+        self._write(chunks, progress, replace)
+
+    @abstractmethod
+    def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
+        """The engine's all-or-nothing write of the chunks (the store is known to be writable)."""
 
     @abstractmethod
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create constraints and indexes (``IF NOT EXISTS`` statements from ``schema/``)."""
 
-    @abstractmethod
     def clear(self) -> None:
-        """Delete every node and relationship (tests and ``load --replace`` use it)."""
+        """Delete every node and relationship (tests use it)."""
+        self.run("MATCH (n) DETACH DELETE n", write=True)
 
     @abstractmethod
     def close(self) -> None:

@@ -26,12 +26,30 @@ class Chunk:
     rows: list[dict[str, Any]]
 
     def __post_init__(self) -> None:
-        if self.kind == "nodes" and self.group not in LABELS:
-            raise ValueError(f"unknown label {self.group!r}")
-        if self.kind == "relationships":
-            rel_type, from_label, to_label = self.group  # type: ignore[misc]
-            if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
-                raise ValueError(f"unknown relationship group {self.group!r}")
+        if self.kind == "nodes":
+            check_label(self.group)
+        else:
+            check_group(self.group)
+
+
+def check_label(label: object) -> str:
+    """The label, if the schema has it; a ``ValueError`` otherwise (labels may go into query text)."""
+    if label not in LABELS:
+        raise ValueError(f"unknown label {label!r}")
+    return str(label)
+
+
+def check_group(group: object) -> RelGroup:
+    """The (type, from label, to label) group, if the schema has all three; a ``ValueError`` otherwise."""
+    if not (
+        isinstance(group, tuple)
+        and len(group) == 3
+        and group[0] in REL_TYPES
+        and group[1] in LABELS
+        and group[2] in LABELS
+    ):
+        raise ValueError(f"unknown relationship group {group!r}")
+    return (str(group[0]), str(group[1]), str(group[2]))
 
 
 class Chunker:
@@ -67,14 +85,13 @@ class GraphBatch:
 
     def add_node(self, label: str, node_id: str, props: dict[str, Any]) -> None:
         """Queue a node; ``props`` include its ``id``."""
-        if label not in LABELS:
-            raise ValueError(f"unknown label {label!r}")
-        self.nodes.setdefault(label, []).append({"id": node_id, "props": props})
+        self.nodes.setdefault(check_label(label), []).append({"id": node_id, "props": props})
 
     def add_relationship(self, group: RelGroup, start: str, end: str, source: str, props: dict[str, Any]) -> None:
         """Queue a relationship; ``props`` include its ``source``."""
-        Chunk("relationships", group, [])
-        self.relationships.setdefault(group, []).append({"from": start, "to": end, "source": source, "props": props})
+        self.relationships.setdefault(check_group(group), []).append(
+            {"from": start, "to": end, "source": source, "props": props}
+        )
 
     def chunks(self, size: int) -> Iterator[Chunk]:
         """All nodes first, then relationships, in chunks of at most ``size`` rows."""

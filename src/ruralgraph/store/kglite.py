@@ -20,7 +20,7 @@ import pandas as pd
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import Progress, Row, Store, tracked
+from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
 
@@ -71,9 +71,9 @@ class KgliteStore(Store):
         try:
             result = self._graph.cypher(query, params=params, timeout_ms=timeout_ms, row_limit=fetch)
         except kglite.ReadOnlyError as error:
-            raise QueryError("the query writes to the graph; pass --write (write=True) to allow it") from error
+            raise QueryError(WRITE_REFUSED) from error
         except kglite.CypherTimeoutError as error:
-            raise QueryError(f"the query took longer than {timeout_ms} ms (the timeout)") from error
+            raise QueryError(timed_out(timeout_ms)) from error
         except (kglite.KgError, ValueError, RuntimeError) as error:
             raise QueryError(f"kglite: {error}") from error
         finally:
@@ -82,15 +82,13 @@ class KgliteStore(Store):
             self._graph.save()
         return [plain_row(row) for row in result.to_list()]
 
-    def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
+    def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
         """Every chunk or nothing, then an atomic save.
 
         Into an empty store (a first load, or ``replace``) the chunks go through kglite's bulk
         path, its fastest; otherwise through one transaction of batched MERGE statements. Either
         way the file changes only at the save: a failure before it reopens the untouched file.
         """
-        if not self.writable:
-            raise QueryError("this store was opened read-only")
         self._graph.read_only(False)
         bulk = replace or self._is_empty()
         try:
@@ -128,7 +126,7 @@ class KgliteStore(Store):
             self._graph.cypher("MATCH (n) DETACH DELETE n")
         # kglite's bulk path keeps one relationship per (type, from, to); ruralgraph keeps one per
         # source as well, so a triple seen again (from another source) is MERGEd after the bulk.
-        seen: set[int] = set()
+        seen: set[tuple[str, str]] = set()  # (from, to) within this relationship type
         repeated: list[Chunk] = []
         for chunk in tracked(chunks, progress):
             if chunk.kind == "nodes":
@@ -139,7 +137,7 @@ class KgliteStore(Store):
                 rel_type, from_label, to_label = chunk.group  # type: ignore[misc]
                 fresh, again = [], []
                 for row in chunk.rows:
-                    key = hash((row["from"], rel_type, row["to"]))
+                    key = (row["from"], row["to"])
                     (again if key in seen else fresh).append(row)
                     seen.add(key)
                 if fresh:
@@ -174,10 +172,6 @@ class KgliteStore(Store):
                 self._graph.cypher(statement)
         finally:
             self._graph.read_only(True)
-
-    def clear(self) -> None:
-        """Delete every node and relationship, then save."""
-        self.run("MATCH (n) DETACH DELETE n", write=True)
 
     def close(self) -> None:
         """Release the writer lease, if held."""

@@ -18,7 +18,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
 from ruralgraph.settings import StoreSettings, redact_uri
-from ruralgraph.store.base import Progress, Row, Store, tracked
+from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
 
@@ -101,7 +101,7 @@ class Neo4jStore(Store):
             raise StoreError(f"lost the connection to Neo4j at {self.uri}") from error
         return rows
 
-    def write(self, chunks: Iterable[Chunk], progress: Progress | None = None, *, replace: bool = False) -> None:
+    def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
         """Every chunk inside one transaction, committed only when all succeeded.
 
         Into an empty database the rows are CREATEd; otherwise MERGEd on their keys. ``replace``
@@ -110,8 +110,6 @@ class Neo4jStore(Store):
         load). It MERGEs the load over what is there and then deletes what the load does not
         hold (``StaleSweep``), all in the same transaction.
         """
-        if not self.writable:
-            raise QueryError("this store was opened read-only")
         try:
             with self._session(write=True) as session, session.begin_transaction() as tx:
                 empty = tx.run("MATCH (n) RETURN count(n) = 0 AS empty").single(strict=True)["empty"]
@@ -134,10 +132,6 @@ class Neo4jStore(Store):
         with self._session(write=True) as session:
             for statement in statements:
                 session.run(statement).consume()
-
-    def clear(self) -> None:
-        """Delete every node and relationship."""
-        self.run("MATCH (n) DETACH DELETE n", write=True)
 
     def close(self) -> None:
         """Close the driver and its connections."""
@@ -214,9 +208,9 @@ def _load_refused(error: Neo4jError) -> str:
 def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:
     code = error.code or ""
     if "AccessMode" in code or "ForbiddenDueToTransactionType" in code:
-        return QueryError("the query writes to the graph; pass --write (write=True) to allow it")
+        return QueryError(WRITE_REFUSED)
     if "TransactionTimedOut" in code or "Timeout" in code:
-        return QueryError(f"the query took longer than {timeout_ms} ms (the timeout)")
+        return QueryError(timed_out(timeout_ms))
     return QueryError(f"neo4j: {error.message}")
 
 

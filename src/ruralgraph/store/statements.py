@@ -3,14 +3,12 @@ every value travels as a parameter."""
 
 from __future__ import annotations
 
-from ruralgraph.model import LABELS, REL_TYPES
-from ruralgraph.store.chunks import Chunk, RelGroup
+from ruralgraph.store.chunks import Chunk, RelGroup, check_group, check_label
 
 
 def nodes_statement(label: str, *, create: bool = False) -> str:
     """The batched write of one label's nodes: MERGE on the constrained id, or CREATE (see ``statement_for``)."""
-    if label not in LABELS:
-        raise ValueError(f"unknown label {label!r}")
+    check_label(label)
     if create:
         return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
     return f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row.props"
@@ -18,9 +16,7 @@ def nodes_statement(label: str, *, create: bool = False) -> str:
 
 def relationships_statement(group: RelGroup, *, create: bool = False) -> str:
     """The batched write of one relationship group: MERGE, one per (from, type, to, source), or CREATE."""
-    rel_type, from_label, to_label = group
-    if rel_type not in REL_TYPES or from_label not in LABELS or to_label not in LABELS:
-        raise ValueError(f"unknown relationship group {group!r}")
+    rel_type, from_label, to_label = check_group(group)
     pattern = f"(a)-[r:`{rel_type}`]->(b)" if create else f"(a)-[r:`{rel_type}` {{source: row.source}}]->(b)"
     return (
         f"UNWIND $rows AS row MATCH (a:`{from_label}` {{id: row.from}}) MATCH (b:`{to_label}` {{id: row.to}}) "
@@ -34,6 +30,6 @@ def statement_for(chunk: Chunk, *, create: bool = False) -> str:
     CREATE is safe only there: a validated load holds each node id and each (from, type, to,
     source) once, so nothing it creates can duplicate anything.
     """
-    if chunk.kind == "nodes":
-        return nodes_statement(chunk.group, create=create)  # type: ignore[arg-type]
-    return relationships_statement(chunk.group, create=create)  # type: ignore[arg-type]
+    if isinstance(chunk.group, str):
+        return nodes_statement(chunk.group, create=create)
+    return relationships_statement(chunk.group, create=create)

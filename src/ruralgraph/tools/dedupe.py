@@ -13,49 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rapidfuzz import fuzz, process
 
-from ruralgraph.errors import InvalidInput, Problem
-from ruralgraph.model import Id, Node, Text
+from ruralgraph.errors import InvalidInput
+from ruralgraph.model import MATCHABLE_LABELS, Node
 from ruralgraph.names import normalise
-from ruralgraph.readers.cases import field_path
+from ruralgraph.readers.decisions import Decisions, Merge, read_decisions
 from ruralgraph.readers.records import Records
-from ruralgraph.readers.yamlfile import line_of, load_yaml
-
-DECISIONS_FILE = "merges.yaml"
-COMPARED_LABELS = ("Organization", "Program", "Fund", "Event")
-
-
-class Merge(BaseModel):
-    """A confirmed merge: ``merge`` is the same entity as ``keep``."""
-
-    model_config = ConfigDict(extra="forbid")
-    keep: Id
-    merge: Id
-    note: Text | None = None
-
-
-class Decisions(BaseModel):
-    """The merges and the distinct pairs that people have confirmed."""
-
-    model_config = ConfigDict(extra="forbid")
-    merges: list[Merge] = Field(default_factory=list)
-    distinct: list[tuple[Id, Id]] = Field(default_factory=list)
-
-
-def read_decisions(path: Path) -> tuple[Decisions, list[Problem]]:
-    """Read a ``merges.yaml`` file."""
-    document, problems = load_yaml(path)
-    if problems:
-        return Decisions(), problems
-    try:
-        return Decisions.model_validate(document or {}), []
-    except ValidationError as error:
-        return Decisions(), [
-            Problem(str(path), line_of(document, tuple(e["loc"])), field_path(tuple(e["loc"])), e["msg"])
-            for e in error.errors()
-        ]
 
 
 @dataclass(frozen=True)
@@ -82,7 +46,7 @@ def candidates(records: Records, decisions: Decisions, threshold: float = 85) ->
     }
     found: dict[frozenset[str], Candidate] = {}
     nodes = {node.id: node for node, _ in records.nodes}
-    for label in COMPARED_LABELS:
+    for label in MATCHABLE_LABELS:
         group = sorted((n for n in nodes.values() if n.label == label), key=lambda n: n.id)
         keys = [normalise(n.name) for n in group]
         for index, node in enumerate(group):

@@ -19,32 +19,13 @@ from typing import Any
 import networkx as nx
 from pyvis.network import Network
 
+from ruralgraph.model import MODEL_BY_LABEL, ORG_KIND_COLOURS, STRUCTURAL_TYPES, UNKNOWN_COLOUR
 from ruralgraph.places import region_ref
 from ruralgraph.queries import resolve
 from ruralgraph.store.base import Store
 from ruralgraph.views.network import property_graph
 
 MAX_NODES = 400
-KIND_COLOURS = {
-    "foundation": "#2e7d32",
-    "social_organization": "#66bb6a",
-    "industry_association": "#1565c0",
-    "enterprise": "#ef6c00",
-    "government": "#c62828",
-    "media": "#6a1b9a",
-    "group": "#8d6e63",
-    "other": "#757575",
-}
-LABEL_STYLE = {  # label → (shape, colour for non-organisations)
-    "Organization": ("dot", None),
-    "Program": ("box", "#f9a825"),
-    "Fund": ("diamond", "#00838f"),
-    "Event": ("triangle", "#ad1457"),
-    "Region": ("square", "#90a4ae"),
-    "Case": ("star", "#5d4037"),
-    "Source": ("text", "#455a64"),
-    "Designation": ("hexagon", "#37474f"),
-}
 _REMOTE_TAG = re.compile(
     r"<(link|script)\b[^>]*\b(?:href|src)\s*=\s*\"https?://[^\"]*\"[^>]*>(?:\s*</script>)?", re.IGNORECASE | re.DOTALL
 )
@@ -77,15 +58,12 @@ class MapResult:
         )
 
 
-STRUCTURAL = frozenset({"PART_OF", "DESIGNATES"})
-
-
 def reached_regions(graph: nx.MultiDiGraph) -> set[str]:
     """Regions that something acts in or on (not merely listed), and the regions that contain them."""
     direct = {
         end
         for _, end, data in graph.edges(data=True)
-        if data["type"] not in STRUCTURAL and graph.nodes[end]["label"] == "Region"
+        if data["type"] not in STRUCTURAL_TYPES and graph.nodes[end]["label"] == "Region"
     }
     part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF")
     return direct | {parent for region in direct if region in part_of for parent in nx.descendants(part_of, region)}
@@ -181,9 +159,9 @@ def build_map(
     top = max(betweenness.values(), default=0) or 1
     net = Network(height="780px", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node, data in sorted(graph.nodes(data=True)):
-        shape, colour = LABEL_STYLE.get(data["label"], ("dot", "#757575"))
-        if data["label"] == "Organization":
-            colour = KIND_COLOURS.get(data.get("kind", "other"), "#757575")
+        model = MODEL_BY_LABEL[data["label"]]
+        colour = model.colour or ORG_KIND_COLOURS.get(data.get("kind", "other"), UNKNOWN_COLOUR)
+        shape = model.shape
         net.add_node(
             node,
             label=data.get("name", node),
@@ -286,11 +264,12 @@ def _legend(graph: nx.MultiDiGraph) -> str:
     kinds = sorted({d.get("kind") for _, d in graph.nodes(data=True) if d["label"] == "Organization"} - {None})
     labels = sorted({d["label"] for _, d in graph.nodes(data=True)} - {"Organization"})
     items = [
-        f'<li><span class="swatch" style="background:{KIND_COLOURS.get(k, "#757575")}"></span>{k}</li>' for k in kinds
+        f'<li><span class="swatch" style="background:{ORG_KIND_COLOURS.get(k, UNKNOWN_COLOUR)}"></span>{k}</li>'
+        for k in kinds
     ]
     items += [
-        f'<li><span class="swatch" style="background:{LABEL_STYLE[label][1]}"></span>'
-        f"{label} ({LABEL_STYLE[label][0]})</li>"
+        f'<li><span class="swatch" style="background:{MODEL_BY_LABEL[label].colour}"></span>'
+        f"{label} ({MODEL_BY_LABEL[label].shape})</li>"
         for label in labels
     ]
     return f'<div id="legend"><strong>Legend</strong><ul>{"".join(items)}</ul></div>'

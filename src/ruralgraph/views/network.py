@@ -17,11 +17,10 @@ from typing import Any
 
 import networkx as nx
 
+from ruralgraph.model import ACTIVITY_LABELS
 from ruralgraph.store.base import Store
 
 SEED = 42
-ACTIVITY_LABELS = frozenset({"Program", "Fund", "Event"})
-SHARED_LABELS = ACTIVITY_LABELS | {"Case"}
 
 
 def property_graph(store: Store) -> nx.MultiDiGraph:

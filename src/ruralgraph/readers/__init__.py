@@ -1,0 +1,115 @@
+"""Readers: one module per input format, each turning a file into validated records with file and line.
+
+``open_inputs`` finds the input files under the paths given and hands each to its reader: case files
+(YAML), tables (CSV, through the mappings in ``loaders/``), the bulk format (JSON Lines) and the
+decisions file. The loading passes take the result from here, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ruralgraph.errors import InvalidInput, Problem
+from ruralgraph.model import Node
+from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
+from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, read_decisions
+from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
+from ruralgraph.readers.records import InputSource, MemorySource, Records
+from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
+
+TABLE_SUFFIXES = (".csv",)
+INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
+
+
+@dataclass
+class Inputs:
+    """The input files, opened: one source per file, and the duplicate decisions."""
+
+    files: list[Path]
+    sources: list[InputSource]
+    decisions: Decisions
+
+
+def discover(paths: Iterable[Path | str]) -> list[Path]:
+    """The input files named, with folders searched recursively (hidden files skipped)."""
+    found: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in INPUT_SUFFIXES
+                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                )
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(Problem(str(path), None, "", "no such file or folder"))
+    if problems:
+        raise InvalidInput(problems)
+    return found
+
+
+def open_inputs(paths: Iterable[Path | str]) -> Inputs:
+    """Read (or, for bulk files, open) every input; raise ``InvalidInput`` with all per-file problems.
+
+    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
+    """
+    paths = list(paths)
+    files = discover(paths)
+    if not files:
+        raise InvalidInput([Problem(", ".join(str(p) for p in paths), None, "", "no input files found")])
+    mappings, problems = read_mappings()
+    sources: list[InputSource] = []
+    decisions = Decisions()
+    for path in files:
+        suffix = path.suffix.lower()
+        file_problems: list[Problem] = []
+        if path.name == DECISIONS_FILE:
+            found, file_problems = read_decisions(path)
+            decisions.merges.extend(found.merges)
+            decisions.distinct.extend(found.distinct)
+        elif suffix in JSONL_SUFFIXES:
+            sources.append(JsonlSource(path))
+        elif suffix in CASE_FILE_SUFFIXES:
+            records, file_problems = read_case_file(path)
+            sources.append(MemorySource([*records.nodes, *records.relationships]))
+        elif suffix in TABLE_SUFFIXES:
+            loaded = mapping_for(path, mappings)
+            if loaded is None:
+                file_problems = [
+                    Problem(
+                        str(path), None, "", "no mapping in loaders/ reads this file; add one (see loaders/README.md)"
+                    )
+                ]
+            else:
+                records, file_problems = read_table(path, loaded)
+                sources.append(MemorySource([*records.nodes, *records.relationships]))
+        else:
+            file_problems = [
+                Problem(str(path), None, "", f"unknown input format {suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")
+            ]
+        problems.extend(file_problems)
+    if problems:
+        raise InvalidInput(problems)
+    return Inputs(files, sources, decisions)
+
+
+def input_nodes(paths: Iterable[Path | str]) -> tuple[Records, Decisions]:
+    """Every node the inputs declare (for dedupe), and the decisions already recorded."""
+    inputs = open_inputs(paths)
+    records = Records()
+    for source in inputs.sources:
+        for item, where, problems in source.items(only=Node):
+            if problems:
+                raise InvalidInput(problems)
+            if isinstance(item, Node):
+                records.nodes.append((item, where))
+    return records, inputs.decisions
