@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT / "tests" / "neo4j_server"))
 import orjson  # noqa: E402
 import pandas as pd  # noqa: E402
 
+import ruralgraph  # noqa: E402
 from ruralgraph.loading.load import load  # noqa: E402
 from ruralgraph.places import region_chain  # noqa: E402
 from ruralgraph.queries import ask  # noqa: E402
@@ -38,7 +39,6 @@ from ruralgraph.store import StoreSettings, open_store  # noqa: E402
 from ruralgraph.store.statements import nodes_statement, relationships_statement  # noqa: E402
 from ruralgraph.tools.synth import write_synthetic  # noqa: E402
 from ruralgraph.views.maps import build_map  # noqa: E402
-from ruralgraph.views.network import property_graph  # noqa: E402
 
 CACHE = ROOT / "bench" / ".data"
 NAIVE_SAMPLE = 2000  # rows per kind for the one-statement-per-row baseline (its rate is per row)
@@ -323,8 +323,8 @@ def memory(path: Path, db: Path) -> dict[str, float]:
 
 def maps(settings: StoreSettings) -> list[dict[str, float]]:
     """Map generation time and HTML size by node count."""
-    with open_store(settings) as store:
-        graph = property_graph(store)
+    with ruralgraph.Graph(settings) as g:
+        graph = g.to_networkx()
     rows = []
     for nodes in (100, 400, 1000):
         seconds, result = timed(lambda: build_map(graph, title="bench", max_nodes=nodes))  # noqa: B023

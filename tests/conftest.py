@@ -32,6 +32,29 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 ENGINES = ["kglite", "neo4j"]
 
 
+NEO4J_FIXTURES = {"neo4j_server", "neo4j_uri", "neo4j_auth_uri"}
+STORE_FIXTURES = {"empty_settings", "seed_settings", "seed_db", *NEO4J_FIXTURES}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Apply the tier markers from what each test uses, so ``-m`` selects truly.
+
+    ``neo4j``: it needs the Neo4j server (a Neo4j fixture, or the neo4j half of an engine-parametrised
+    test); ``engine``: it runs against a store; ``unit``: everything with no server, no browser and
+    not marked slow (``pytest -m unit`` is the fast tier).
+    """
+    for item in items:
+        fixtures = set(getattr(item, "fixturenames", ()))
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        needs_neo4j = bool(fixtures & NEO4J_FIXTURES) or params.get("empty_settings") == "neo4j"
+        if needs_neo4j:
+            item.add_marker(pytest.mark.neo4j)
+        if fixtures & STORE_FIXTURES:
+            item.add_marker(pytest.mark.engine)
+        if not needs_neo4j and item.get_closest_marker("browser") is None and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.unit)
+
+
 def _neo4j_unavailable_reason() -> str | None:
     if os.environ.get("NEO4J_URI"):
         return None

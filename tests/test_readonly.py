@@ -84,14 +84,12 @@ def _variants() -> Iterator[tuple[str, str]]:
 VARIANTS = sorted(set(_variants()))
 
 
-@pytest.mark.unit
 def test_every_generated_variant_of_a_refused_clause_is_refused() -> None:
     missed = [query for query, _ in VARIANTS if refused_clause(query) is None]
     assert not missed, missed[:5]
     assert len(VARIANTS) > 500
 
 
-@pytest.mark.unit
 @given(
     template=st.sampled_from(ATTACKS),
     separators=st.lists(st.sampled_from([s for s in SEPARATORS if s != GLUED_DIGIT]), min_size=1, max_size=4),
@@ -107,7 +105,6 @@ def test_a_refused_clause_is_refused_whatever_surrounds_it(
     assert refused_clause(query) is not None, query
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize(
     ("query", "clause"),
     [
@@ -124,7 +121,6 @@ def test_each_reported_bypass_is_refused_and_named(query: str, clause: str) -> N
     assert refused_clause(query) == clause
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize(
     "query",
     [
@@ -146,14 +142,12 @@ def test_reads_that_mention_keywords_are_not_refused(query: str) -> None:
     assert refused_clause(query) is None
 
 
-@pytest.mark.unit
 @pytest.mark.parametrize("query", ["RETURN 1 /* open", "RETURN 'open", "RETURN `open"])
 def test_a_query_with_an_unclosed_string_name_or_comment_is_refused(query: str) -> None:
     with pytest.raises(QueryError, match="never closed"):
         refused_clause(query)
 
 
-@pytest.mark.unit
 def test_the_tokenizer_reads_names_with_doubled_backticks_and_splits_digits_from_words() -> None:
     tokens = tokenize("RETURN `a``b` AS x LIMIT 1CALL")
     assert [(t.kind, t.text) for t in tokens] == [
@@ -172,7 +166,6 @@ def test_the_tokenizer_reads_names_with_doubled_backticks_and_splits_digits_from
 ENGINE_SAMPLE = VARIANTS[::7]  # every seventh variant: each attack with many separators and spellings
 
 
-@pytest.mark.engine
 def test_generated_variants_are_refused_by_both_engines_and_change_nothing(seed_settings: StoreSettings) -> None:
     with open_store(seed_settings) as store:
         before = snapshot(store)

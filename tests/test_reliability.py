@@ -234,6 +234,7 @@ def wait_until_paused(process: subprocess.Popen[str]) -> None:
 WRITE_PATHS = {"merge": [], "bulk": ["--replace"]}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", WRITE_PATHS)
 @pytest.mark.parametrize("point", [p for p in POINTS if p != "after-save"])
 def test_killing_a_load_at_any_point_leaves_the_previous_graph(
@@ -250,6 +251,7 @@ def test_killing_a_load_at_any_point_leaves_the_previous_graph(
         assert snapshot(store) == before
 
 
+@pytest.mark.slow
 def test_a_load_killed_after_its_save_is_complete(seed_db: Path, synth_s: Path, tmp_path: Path) -> None:
     killed, finished = tmp_path / "killed.kgl", tmp_path / "finished.kgl"
     shutil.copy(seed_db, killed)
@@ -262,6 +264,7 @@ def test_a_load_killed_after_its_save_is_complete(seed_db: Path, synth_s: Path, 
         assert left.counts() == right.counts()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", WRITE_PATHS)
 def test_an_interrupted_load_says_so_and_writes_nothing(
     path: str, seed_db: Path, synth_s: Path, tmp_path: Path
@@ -283,6 +286,7 @@ def test_an_interrupted_load_says_so_and_writes_nothing(
 # --- two processes -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_a_second_writer_is_told_the_store_is_in_use_while_readers_keep_working(
     seed_db: Path, synth_s: Path, tmp_path: Path
 ) -> None:

@@ -15,7 +15,7 @@ from browser import render, screenshot
 from conftest import cli_json, neo4j_settings, run_cli, store_args
 from ruralgraph.store import StoreSettings, open_store
 from ruralgraph.views.maps import build_map
-from ruralgraph.views.network import collaboration_network, communities, property_graph
+from ruralgraph.views.network import communities
 
 REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*\"https?://", re.IGNORECASE)
 
@@ -58,14 +58,15 @@ def test_the_ego_network_of_an_organisation(seed_settings: StoreSettings) -> Non
 
 
 def test_communities_are_the_same_every_time_and_on_every_engine(seed_settings: StoreSettings, seed_db: Path) -> None:
-    with open_store(seed_settings) as store:
-        first = communities(collaboration_network(property_graph(store)))
-    with open_store(StoreSettings(db=seed_db)) as store:
-        second = communities(collaboration_network(property_graph(store)))
+    with ruralgraph.Graph(seed_settings) as g:
+        first = communities(g.collaboration())
+    with ruralgraph.Graph(StoreSettings(db=seed_db)) as g:
+        second = communities(g.collaboration())
     assert first == second
     assert first["crdf"] == first["tencent-foundation"]
 
 
+@pytest.mark.browser
 def test_demo_map_opens_offline_in_chromium_with_the_whole_network(tmp_path: Path) -> None:
     page = tmp_path / "demo.html"
     result = run_cli("demo", "--db", str(tmp_path / "demo.kgl"), "--output", str(page), "--format", "csv")
@@ -92,6 +93,7 @@ def test_demo_map_opens_offline_in_chromium_with_the_whole_network(tmp_path: Pat
     assert drawn["physics"] == "off"
 
 
+@pytest.mark.browser
 def test_ego_map_shows_partners_with_evidence_tooltips(seed_settings: StoreSettings, tmp_path: Path) -> None:
     page = tmp_path / "ego.html"
     result = run_cli("map", "--focus", "中国乡村发展基金会", "--hops", "2", "-o", str(page), *store_args(seed_settings))
@@ -124,6 +126,7 @@ def test_all_regions_brings_back_the_listed_counties(seed_db: Path) -> None:
     assert "隰县" in reached.html and "舒兰市" in reached.html
 
 
+@pytest.mark.browser
 def test_a_large_graph_is_cut_down_and_says_so(tmp_path: Path) -> None:
     big = nx.MultiDiGraph()
     for index in range(1500):
@@ -143,6 +146,7 @@ def test_maps_show_inline_in_a_notebook(seed_db: Path) -> None:
     assert frame.startswith("<iframe srcdoc=") and "中国证券业协会" in frame
 
 
+@pytest.mark.browser
 def test_screenshot_of_the_demo_map(seed_db: Path, tmp_path: Path) -> None:
     page = tmp_path / "map.html"
     assert run_cli("map", "-o", str(page), "--db", str(seed_db)).exit_code == 0

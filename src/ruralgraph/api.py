@@ -10,14 +10,22 @@ Every CLI command is a thin layer over a function or method here.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from ruralgraph.errors import BadOption
 from ruralgraph.loading.load import LoadReport, load, validate
 from ruralgraph.queries import Answer, Entity, ask, library, resolve
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
-from ruralgraph.store.base import Progress, Row, Store
+from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ruralgraph.tools.synth import SynthReport
+    from ruralgraph.views.maps import MapResult
 
 
 class Graph:
@@ -59,9 +67,13 @@ class Graph:
         """Run Cypher with parameters; read-only unless ``write=True`` (which needs a writable Graph)."""
         return self.store.run(query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit)
 
-    def stats(self) -> dict[str, dict[str, int]]:
+    def stats(self) -> Counts:
         """Node counts per label and relationship counts per type."""
         return self.store.counts()
+
+    def stats_rows(self) -> list[Row]:
+        """``stats`` as rows (kind, name, count), as ``ruralgraph stats`` prints them."""
+        return count_rows(self.stats())
 
     def resolve(self, name: str) -> Entity:
         """The entity an id, name or alias names (errors list the closest matches)."""
@@ -83,7 +95,8 @@ class Graph:
 
     def path(self, start: str, end: str, *, max_hops: int = 4, types: list[str] | None = None) -> Answer:
         """The shortest chains between two entities, each hop with its evidence."""
-        return self.query("path", **{"from": start, "to": end, "max_hops": max_hops, "types": types or []})
+        params: dict[str, Any] = {"from": start, "to": end, "max_hops": max_hops, "types": types or []}
+        return self.query("path", **params)
 
     def why(self, a: str, b: str, *, max_hops: int = 4) -> Answer:
         """Every source and quoted span behind what connects ``a`` and ``b``."""
@@ -124,41 +137,60 @@ class Graph:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
 
-    def to_networkx(self) -> Any:
-        """The whole property graph as a NetworkX MultiDiGraph."""
-        from ruralgraph.views.network import property_graph
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
+        from ruralgraph.views.network import NODES_QUERY, RELATIONSHIPS_QUERY, property_graph
 
-        return property_graph(self.store)
+        return property_graph(self.store.run(NODES_QUERY), self.store.run(RELATIONSHIPS_QUERY))
 
-    def collaboration(self) -> Any:
+    def collaboration(self) -> nx.Graph:
         """The collaboration network of organisations (NetworkX Graph, weighted, with what they share)."""
-        from ruralgraph.views.network import collaboration_network, property_graph
+        from ruralgraph.views.network import collaboration_network
 
-        return collaboration_network(property_graph(self.store))
+        return collaboration_network(self.to_networkx())
 
-    def org_regions(self) -> Any:
+    def org_regions(self) -> nx.Graph:
         """Organisations and the regions they reach through their activities (NetworkX bipartite Graph)."""
-        from ruralgraph.views.network import org_region_network, property_graph
+        from ruralgraph.views.network import org_region_network
 
-        return org_region_network(property_graph(self.store))
+        return org_region_network(self.to_networkx())
 
-    def ego(self, org: str, *, radius: int = 1) -> Any:
+    def ego(self, org: str, *, radius: int = 1) -> nx.Graph:
         """An organisation's ego network in the collaboration network (NetworkX Graph)."""
         from ruralgraph.views.network import ego_network
 
         return ego_network(self.collaboration(), self.resolve(org).id, radius)
 
+    def ego_rows(self, org: str, *, radius: int = 1) -> list[Row]:
+        """``ego`` as rows: each collaboration with both names, its weight and what is shared."""
+        ego = self.ego(org, radius=radius)
+        return [
+            {
+                "a": a,
+                "a_name": ego.nodes[a]["name"],
+                "b": b,
+                "b_name": ego.nodes[b]["name"],
+                "weight": data["weight"],
+                "shared": data["shared"],
+            }
+            for a, b, data in sorted(ego.edges(data=True))
+        ]
+
     def network_stats(self) -> dict[str, Any]:
         """Size, density, components and communities of the collaboration network."""
         from ruralgraph.views.network import network_stats
 
-        return network_stats(self.store)
+        return network_stats(self.to_networkx())
+
+    def network_stats_rows(self) -> list[Row]:
+        """``network_stats`` as rows (measure, value)."""
+        return [{"measure": key, "value": value} for key, value in self.network_stats().items()]
 
     def brokers(self, top: int = 10) -> list[Row]:
         """Organisations ranked by betweenness in the collaboration network."""
         from ruralgraph.views.network import brokers
 
-        return brokers(self.store, top)
+        return brokers(self.collaboration(), top)
 
     def map(
         self,
@@ -170,26 +202,31 @@ class Graph:
         region: str | None = None,
         all_regions: bool = False,
         max_nodes: int | None = None,
-    ) -> Any:
-        """A partnership map (MapResult: ``.write(path)``; shows inline in Jupyter)."""
+    ) -> MapResult:
+        """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere."""
+        from ruralgraph.places import region_ref
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
+        focus_id = self.resolve(focus).id if focus else None
+        places = [self.resolve(region_ref(region) or region).id] if region else []
         return partnership_map(
-            self.store,
-            focus=focus,
+            self.to_networkx(),
+            focus_id=focus_id,
             hops=hops,
             kinds=kinds,
             types=types,
-            region=region,
+            places=places,
             all_regions=all_regions,
             max_nodes=max_nodes or MAX_NODES,
         )
 
     def export(self, fmt: str, target: Path | str) -> list[Path]:
         """Export the graph as graphml, gexf, json or neo4j-csv."""
-        from ruralgraph.views.export import export_graph
+        from ruralgraph.views.export import FORMATS, export_graph
 
-        return export_graph(self.store, fmt, Path(target))
+        if fmt not in FORMATS:
+            raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return export_graph(self.to_networkx(), fmt, Path(target))
 
     def load(
         self, paths: Iterable[Path | str], *, replace: bool = False, progress: Progress | None = None
@@ -219,6 +256,50 @@ def decisions_file(paths: list[Path]) -> Path:
 
     first = Path(paths[0])
     return (first if first.is_dir() else first.parent) / DECISIONS_FILE
+
+
+def record_decision(
+    paths: list[Path],
+    *,
+    merge: tuple[str, str] | None = None,
+    distinct: tuple[str, str] | None = None,
+    note: str | None = None,
+) -> Path:
+    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written."""
+    from ruralgraph.tools.dedupe import record_decision as record
+
+    return record(decisions_file(paths), merge=merge, distinct=distinct, note=note)
+
+
+def synth(size: str, output: Path, seed: int = 7) -> SynthReport:
+    """Write a synthetic dataset in the bulk format (S ≈10k relationships, M ≈100k, L ≈1M)."""
+    from ruralgraph.tools.synth import SIZES, write_synthetic
+
+    if size not in SIZES:
+        raise BadOption(f"unknown size {size!r}; use one of {', '.join(SIZES)}")
+    return write_synthetic(size, output, seed)
+
+
+@dataclass
+class DemoReport:
+    """What ``demo`` did: the load, the map it wrote and the top brokers."""
+
+    load: LoadReport
+    map_path: Path
+    map_nodes: int
+    brokers: list[Row]
+
+
+def demo(settings: StoreSettings, output: Path) -> DemoReport:
+    """Load the bundled dataset (replacing what the store held), write its partnership map, name the brokers."""
+    from ruralgraph.resources import data_dir
+
+    report = load([data_dir()], settings, replace=True)
+    with Graph(settings) as graph:
+        result = graph.map()
+        brokers = graph.brokers(3)
+    result.write(output)
+    return DemoReport(report, output, result.nodes, brokers)
 
 
 def queries() -> list[dict[str, str]]:

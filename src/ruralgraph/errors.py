@@ -49,8 +49,8 @@ def field_path(loc: Loc) -> str:
 def shown(value: Any) -> str:
     """A refused value as a message quotes it: its repr, cut after ``SHOWN_INPUT_CHARS`` characters.
 
-    >>> shown("x" * 200)[-12:]
-    "… (200 chars)"
+    >>> shown("x" * 200)[-14:]
+    'x… (200 chars)'
     """
     text = repr(value)
     if len(text) <= SHOWN_INPUT_CHARS:
@@ -115,6 +115,12 @@ class InvalidInput(RuralgraphError):
         lines = "\n".join(f"  {problem}" for problem in self.problems[:50])
         more = f"\n  … and {count - 50} more" if count > 50 else ""
         super().__init__(f"{count} problem(s) in the input; nothing was written:\n{lines}{more}")
+
+
+class BadOption(RuralgraphError):
+    """An option value that is not one of those allowed (a format, a size, a kind); nothing was done."""
+
+    exit_code = 2
 
 
 class NotFound(RuralgraphError):

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 Format = Literal["table", "json", "csv"]
+FORMATS: tuple[Format, ...] = ("table", "json", "csv")
 
 
 def columns_of(rows: Sequence[dict[str, Any]]) -> list[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -297,6 +298,11 @@ class Answer:
     columns: list[str]
     rows: list[BaseModel] = field(default_factory=list)
 
+    @property
+    def cypher(self) -> str:
+        """The Cypher text that answered (``--explain`` prints it)."""
+        return get_query(self.query).cypher
+
     def to_dicts(self) -> list[Row]:
         """Rows as plain dicts, columns in header order."""
         return [row.model_dump() for row in self.rows]
@@ -332,3 +338,18 @@ def ask(
         [row if row.keys() == wanted else {c: row.get(c) for c in columns} for row in rows]
     )
     return Answer(name, bound, columns, typed)
+
+
+def parse_params(pairs: Iterable[str]) -> dict[str, Any]:
+    """``name=value`` pairs (the CLI's ``-p``); a value that reads as JSON (a number, list, true) is taken as such."""
+    params: dict[str, Any] = {}
+    for pair in pairs:
+        name, sep, raw = pair.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"-p {pair!r} is not name=value")
+        try:
+            value: Any = json.loads(raw)
+        except json.JSONDecodeError:
+            value = raw
+        params[name.strip()] = value
+    return params

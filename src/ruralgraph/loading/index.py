@@ -16,14 +16,14 @@ import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple
 
 import networkx as nx
 import orjson
 from rapidfuzz import process
 
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
-from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, Relationship, Source, node_search_keys
+from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, RegionLevel, Relationship, Source, node_search_keys
 from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
 from ruralgraph.readers.decisions import Decisions
@@ -242,7 +242,7 @@ class ValidationIndex:
                     region = Region(
                         id=child_id,
                         name=child.name,
-                        level=child.level,
+                        level=RegionLevel(child.level),
                         adcode=child.adcode,
                         adcode_year=self.year,
                         aliases=[child.short] if child.short and child.short != child.name else [],
@@ -372,9 +372,9 @@ class Spool:
 
     def __init__(self, name: str) -> None:
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix=f"ruralgraph-{name}-")  # noqa: SIM115 - closed by read_all
-        self._pending: list[tuple] = []
+        self._pending: list[tuple[Any, ...]] = []
 
-    def append(self, row: tuple) -> None:
+    def append(self, row: tuple[Any, ...]) -> None:
         """Add a row at the end."""
         self._pending.append(row)
         if len(self._pending) >= self.batch_rows:
@@ -385,7 +385,7 @@ class Spool:
             pickle.dump(self._pending, self._file, protocol=pickle.HIGHEST_PROTOCOL)
             self._pending = []
 
-    def rows(self) -> Iterator[tuple]:
+    def rows(self) -> Iterator[tuple[Any, ...]]:
         """Every row, in the order appended (reading from the start each time)."""
         self._flush()
         self._file.flush()

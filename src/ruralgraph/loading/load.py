@@ -19,7 +19,7 @@ from ruralgraph.readers import Inputs, open_inputs
 from ruralgraph.schema import read_constraint_statements
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
-from ruralgraph.store.base import Progress, Store
+from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
 
 
 @dataclass
@@ -30,7 +30,16 @@ class LoadReport:
     nodes: int = 0
     relationships: int = 0
     store: str = ""
-    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    counts: Counts = field(default_factory=dict)
+
+    def rows(self) -> list[Row]:
+        """What the store holds afterwards, as rows (kind, name, count); none for a validation."""
+        return count_rows(self.counts)
+
+    def summary(self, verb: str) -> str:
+        """One line for people: how many files, nodes and relationships, and where."""
+        where = f" into {self.store}" if self.store else ""
+        return f"{verb} {len(self.files)} file(s): {self.nodes} nodes, {self.relationships} relationships{where}"
 
 
 def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:

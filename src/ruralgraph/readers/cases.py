@@ -6,7 +6,7 @@ The format is documented in ``docs/case-format.md``; its JSON Schema is ``schema
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -36,7 +36,7 @@ def read_case_file(path: Path) -> tuple[Records, list[Problem]]:
             sections=list(CaseFile.model_fields),
             explain=explain_vocabulary,
         )
-    return _records(str(path), document, case_file), []
+    return _records(str(path), cast(LineDict, document), case_file), []
 
 
 def _records(name: str, document: LineDict, case_file: CaseFile) -> Records:

@@ -70,6 +70,7 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
         return problem("", "a line must be one JSON object")
     if only is not None and (("label" in data) != (only is Node)):
         return None, []
+    model: type[Node] | type[Relationship] | None
     if "label" in data:
         label = data.pop("label")
         model = MODEL_BY_LABEL.get(label) if isinstance(label, str) else None
@@ -80,7 +81,7 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
     else:
         return problem("", "a line needs 'label' (a node) or 'type' (a relationship)")
     try:
-        return model.model_validate(data), []
+        return model.model_validate(data), []  # a Node or a Relationship
     except ValidationError as error:
         return None, problems_from(error, where.file, line=where.line, explain=explain_vocabulary)
 

@@ -37,7 +37,9 @@ class InputSource(Protocol):
     ``only`` (Node or Relationship) lets a source skip the other kind before validating it.
     """
 
-    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]: ...
+    def items(self, only: type | None = None) -> Iterator[tuple[Item | None, Where, list[Problem]]]:
+        """Each item (validated, or None with its problems) and where it was read."""
+        ...
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import fnmatch
+import functools
 import hashlib
 import io
 import re
@@ -87,7 +88,7 @@ def read_mappings(directory: Path | None = None) -> tuple[list[LoadedMapping], l
         try:
             loaded.append(LoadedMapping(path, Mapping.model_validate(document)))
         except ValidationError as error:
-            problems.extend(problems_from(error, str(path), line=lambda loc, doc=document: line_of(doc, loc)))
+            problems.extend(problems_from(error, str(path), line=functools.partial(line_of, document)))
     return loaded, problems
 
 

@@ -7,29 +7,27 @@ build Python objects. A duplicate key, which PyYAML would silently overwrite, is
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
 from ruralgraph.errors import Problem
 
-try:  # libyaml's C parser when it is there; the pure-Python one gives the same results, slower
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - depends on how PyYAML was built
-    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+# libyaml's C parser when it is there; the pure-Python one gives the same results, slower.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 MAX_YAML_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
 
 
-class LineDict(dict):
+class LineDict(dict[Any, Any]):
     """A dict that remembers the line (1-based) of itself and of each of its keys."""
 
     line: int
     key_lines: dict[Any, int]
 
 
-class LineList(list):
+class LineList(list[Any]):
     """A list that remembers the line (1-based) of each of its items."""
 
     line: int
@@ -48,7 +46,7 @@ class _TooDeep(yaml.YAMLError):
         self.line = line
 
 
-class _LocatingLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _LocatingLoader(_BaseLoader):  # type: ignore[misc,valid-type]  # a base chosen at run time
     """A safe loader whose mappings and sequences carry their lines."""
 
 
@@ -76,7 +74,9 @@ def _construct_sequence(loader: _LocatingLoader, node: yaml.SequenceNode) -> Lin
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LocatingLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 # Dates stay text here so that pydantic validates them and names the field of an impossible one.
-_LocatingLoader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_LocatingLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(cast(yaml.ScalarNode, node))
+)
 
 
 def read_text(path: Path, max_bytes: int = MAX_YAML_BYTES) -> tuple[str | None, list[Problem]]:

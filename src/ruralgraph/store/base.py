@@ -18,11 +18,19 @@ from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.readonly import assert_read_only
 
 Row = dict[str, Any]
+Counts = dict[str, dict[str, int]]  # {"nodes": {label: count}, "relationships": {type: count}}
 Progress = Callable[[int], None]  # called with how many more records were written
 
 # What every engine says, in the same words.
 READ_ONLY_STORE = "this store was opened read-only"
 WRITE_REFUSED = "the query writes to the graph; pass --write (write=True) to allow it"
+
+
+def count_rows(counts: Counts) -> list[Row]:
+    """Counts per label and per type as rows (kind, name, count), as ``stats`` and ``load`` print them."""
+    rows: list[Row] = [{"kind": "node", "name": k, "count": v} for k, v in counts.get("nodes", {}).items()]
+    rows += [{"kind": "relationship", "name": k, "count": v} for k, v in counts.get("relationships", {}).items()]
+    return rows
 
 
 def timed_out(timeout_ms: int | None) -> str:
@@ -118,7 +126,7 @@ class Store(ABC):
             found.update((row["id"], label) for row in rows)
         return found
 
-    def counts(self) -> dict[str, dict[str, int]]:
+    def counts(self) -> Counts:
         """Node counts per label and relationship counts per type."""
         nodes = self.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count")
         rels = self.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count")

@@ -80,7 +80,7 @@ class KgliteStore(Store):
             self._graph.read_only(True)
         if write:
             self._graph.save()
-        return [plain_row(row) for row in result.to_list()]
+        return [plain_row(row) for row in _rows(result)]
 
     def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
         """Every chunk or nothing, then an atomic save.
@@ -108,7 +108,7 @@ class KgliteStore(Store):
         checkpoint("after-save")
 
     def _is_empty(self) -> bool:
-        return self._graph.cypher("MATCH (n) RETURN count(n) AS n").to_list()[0]["n"] == 0
+        return bool(_rows(self._graph.cypher("MATCH (n) RETURN count(n) AS n"))[0]["n"] == 0)
 
     def _write_merge(self, chunks: Iterable[Chunk], progress: Progress | None) -> None:
         transaction = self._graph.begin()
@@ -129,13 +129,14 @@ class KgliteStore(Store):
         seen: set[tuple[str, str]] = set()  # (from, to) within this relationship type
         repeated: list[Chunk] = []
         for chunk in tracked(chunks, progress):
-            if chunk.kind == "nodes":
+            if isinstance(chunk.group, str):
                 self._graph.add_nodes(
                     _frame([row["props"] for row in chunk.rows]), chunk.group, "id", conflict_handling="replace"
                 )
             else:
-                rel_type, from_label, to_label = chunk.group  # type: ignore[misc]
-                fresh, again = [], []
+                rel_type, from_label, to_label = chunk.group
+                fresh: list[dict[str, Any]] = []
+                again: list[dict[str, Any]] = []
                 for row in chunk.rows:
                     key = (row["from"], row["to"])
                     (again if key in seen else fresh).append(row)
@@ -182,6 +183,11 @@ class KgliteStore(Store):
     def graph(self) -> kglite.KnowledgeGraph:
         """The kglite graph itself, for engine-specific work (the benchmarks' raw bulk path)."""
         return self._graph
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    """A kglite result's rows (its ``cypher`` may also answer a string, for statements that return none)."""
+    return [] if isinstance(result, str) else list(result.to_list())
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:

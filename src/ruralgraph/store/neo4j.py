@@ -85,7 +85,7 @@ class Neo4jStore(Store):
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             rows: list[Row] = []
             for record in tx.run(query, params):
-                rows.append({key: plain_value(value) for key, value in record.items()})
+                rows.append({key: plain_value(record[key]) for key in record.keys()})  # noqa: SIM118 - a Record
                 if fetch is not None and len(rows) >= fetch:
                     break
             return rows

@@ -85,13 +85,13 @@ def tokenize(query: str) -> list[Token]:
         if char.isspace() or char in "\x00\ufeff":
             at += 1
         elif query.startswith("//", at):
-            stop = _LINE_BREAK.search(query, at)
-            at = end if stop is None else stop.end()
+            line_break = _LINE_BREAK.search(query, at)
+            at = end if line_break is None else line_break.end()
         elif query.startswith("/*", at):
-            stop = query.find("*/", at + 2)
-            if stop < 0:
+            closing = query.find("*/", at + 2)
+            if closing < 0:
                 raise QueryError("the query has a /* comment that is never closed")
-            at = stop + 2
+            at = closing + 2
         elif char in "'\"":
             at = _close_string(query, at, char)
             tokens.append(Token("string", "", at))

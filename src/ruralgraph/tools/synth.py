@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
-from ruralgraph.model import Event, Fund, Node, Organization, Program, Relationship, Source
+from ruralgraph.model import Event, Fund, GovLevel, Node, Organization, OrgKind, Program, Relationship, Source
 from ruralgraph.places import gazetteer
 from ruralgraph.readers.jsonlines import dump_node, dump_relationship
 
@@ -100,7 +100,7 @@ class Generator:
         county = self.counties[rank % len(self.counties)]
         word = _PLACE_WORDS[rank % len(_PLACE_WORDS)]
         name = f"{county.short}{word}{_ORG_SUFFIX[kind]}" if rank >= 30 else f"中国{word}发展{_ORG_SUFFIX[kind]}"
-        return Organization(id=f"org-{rank}", name=f"{name}{rank}", kind=kind)
+        return Organization(id=f"org-{rank}", name=f"{name}{rank}", kind=OrgKind(kind))
 
     def _participants(self, count: int) -> list[int]:
         chosen: list[int] = []
@@ -118,7 +118,7 @@ class Generator:
         """Every node and relationship, nodes of a kind before the relationships that need them."""
         for rank in range(self.organizations):
             yield self._org(rank)
-        governments = {}
+        governments: dict[int, str] = {}
         for index in range(self.programs):
             yield from self._program(index, governments)
         for index in range(self.funds):
@@ -130,7 +130,7 @@ class Generator:
         county = self.counties[county_index]
         gov_id = f"gov-{county.adcode}"
         governments[county_index] = gov_id
-        yield Organization(id=gov_id, name=f"{county.name}人民政府", kind="government", level="county")
+        yield Organization(id=gov_id, name=f"{county.name}人民政府", kind=OrgKind.government, level=GovLevel.county)
         source = f"syn-gov-{county.adcode}"
         yield Source(
             id=source,

@@ -15,8 +15,7 @@ from typing import Any
 
 import networkx as nx
 
-from ruralgraph.store.base import Store
-from ruralgraph.views.network import property_graph
+from ruralgraph.errors import BadOption
 
 FORMATS = ("graphml", "gexf", "json", "neo4j-csv")
 ARRAY_DELIMITER = ";"
@@ -36,9 +35,14 @@ def _scalar(value: Any) -> Any:
     return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
-def export_graph(store: Store, fmt: str, target: Path) -> list[Path]:
-    """Write the whole graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv)."""
-    graph = property_graph(store)
+def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
+    """Write a property graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv).
+
+    >>> import tempfile
+    >>> g = nx.MultiDiGraph(); g.add_node("a", label="Organization", name="甲", aliases=["甲会"])
+    >>> [p.suffix for p in export_graph(g, "graphml", Path(tempfile.mkdtemp()) / "g.graphml")]
+    ['.graphml']
+    """
     target = Path(target)
     if fmt == "neo4j-csv":
         return write_neo4j_csv(graph, target)
@@ -51,7 +55,7 @@ def export_graph(store: Store, fmt: str, target: Path) -> list[Path]:
         data = nx.node_link_data(graph, edges="links")
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
     else:
-        raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     return [target]
 
 

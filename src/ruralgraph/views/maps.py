@@ -20,10 +20,6 @@ import networkx as nx
 from pyvis.network import Network
 
 from ruralgraph.model import MODEL_BY_LABEL, ORG_KIND_COLOURS, STRUCTURAL_TYPES, UNKNOWN_COLOUR
-from ruralgraph.places import region_ref
-from ruralgraph.queries import resolve
-from ruralgraph.store.base import Store
-from ruralgraph.views.network import property_graph
 
 MAX_NODES = 400
 _REMOTE_TAG = re.compile(
@@ -187,22 +183,25 @@ def build_map(
 
 
 def partnership_map(
-    store: Store,
+    graph: nx.MultiDiGraph,
     *,
-    focus: str | None = None,
+    focus_id: str | None = None,
     hops: int = 2,
     kinds: Iterable[str] = (),
     types: Iterable[str] = (),
-    region: str | None = None,
+    places: Iterable[str] = (),
     all_regions: bool = False,
     max_nodes: int = MAX_NODES,
 ) -> MapResult:
-    """A map of the whole graph, or of an entity's neighbourhood, filtered by kind, type and region."""
-    graph = property_graph(store)
-    focus_id = resolve(store, focus).id if focus else None
-    places: list[str] = []
-    if region:
-        places = [resolve(store, region_ref(region) or region).id]
+    """A map of a property graph, or of an entity's neighbourhood, filtered by kind, type and places (ids).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", label="Organization", id="a", name="甲", kind="foundation")
+    >>> g.add_node("p", label="Program", id="p", name="乙计划")
+    >>> _ = g.add_edge("a", "p", type="LAUNCHED", evidence="甲发起乙计划", source="s")
+    >>> partnership_map(g).nodes
+    2
+    """
     sub = select_subgraph(
         graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
     )

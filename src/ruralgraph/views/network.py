@@ -12,27 +12,42 @@ communities are numbered by size then by their smallest id.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from itertools import combinations
 from typing import Any
 
 import networkx as nx
 
 from ruralgraph.model import ACTIVITY_LABELS
-from ruralgraph.store.base import Store
+
+Row = dict[str, Any]
 
 SEED = 42
 
 
-def property_graph(store: Store) -> nx.MultiDiGraph:
-    """Every node (keyed by id, with ``label`` and its properties) and every relationship (keyed by type|source)."""
+NODES_QUERY = "MATCH (n) RETURN n AS node"
+RELATIONSHIPS_QUERY = "MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end"
+
+
+def property_graph(nodes: Iterable[Row], relationships: Iterable[Row]) -> nx.MultiDiGraph:
+    """Every node (keyed by id, with ``label`` and its properties) and every relationship (keyed by type|source).
+
+    ``nodes`` and ``relationships`` are the rows of ``NODES_QUERY`` and ``RELATIONSHIPS_QUERY``.
+
+    >>> g = property_graph(
+    ...     [{"node": {"labels": ["Organization"], "id": "a", "name": "甲"}},
+    ...      {"node": {"labels": ["Program"], "id": "p", "name": "乙计划"}}],
+    ...     [{"start": "a", "rel": {"type": "LAUNCHED", "source": "s"}, "end": "p"}])
+    >>> list(g.edges(keys=True))
+    [('a', 'p', 'LAUNCHED|s')]
+    """
     graph = nx.MultiDiGraph()
-    nodes = store.run("MATCH (n) RETURN n AS node")
     for row in sorted(nodes, key=lambda r: r["node"]["id"]):
         props = dict(row["node"])
         label = props.pop("labels")[0]
         graph.add_node(props["id"], label=label, **props)
-    rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
-    for row in sorted(rels, key=lambda r: (r["start"], r["rel"]["type"], r["end"], r["rel"].get("source", ""))):
+    ordered = sorted(relationships, key=lambda r: (r["start"], r["rel"]["type"], r["end"], r["rel"].get("source", "")))
+    for row in ordered:
         props = dict(row["rel"])
         rel_type = props.pop("type")
         graph.add_edge(row["start"], row["end"], key=f"{rel_type}|{props.get('source', '')}", type=rel_type, **props)
@@ -45,7 +60,16 @@ def organizations(graph: nx.MultiDiGraph) -> list[str]:
 
 
 def collaboration_network(graph: nx.MultiDiGraph) -> nx.Graph:
-    """Organisations joined by what they share (weight = number of shared things + direct links)."""
+    """Organisations joined by what they share (weight = number of shared things + direct links).
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("a", label="Organization", name="甲")
+    >>> g.add_node("b", label="Organization", name="乙")
+    >>> g.add_node("f", label="Fund", name="基金")
+    >>> _ = g.add_edge("a", "f", type="CO_FOUNDED"), g.add_edge("b", "f", type="CO_FOUNDED")
+    >>> collaboration_network(g).edges["a", "b"]
+    {'shared': ['基金'], 'weight': 1}
+    """
     collaboration = nx.Graph()
     for org in organizations(graph):
         data = graph.nodes[org]
@@ -128,16 +152,24 @@ def measures(graph: nx.Graph) -> list[dict[str, Any]]:
     return rows
 
 
-def brokers(store: Store, top: int = 10) -> list[dict[str, Any]]:
-    """Organisations that connect otherwise separate groups: highest betweenness in the collaboration network."""
-    rows = measures(collaboration_network(property_graph(store)))
+def brokers(collaboration: nx.Graph, top: int = 10) -> list[dict[str, Any]]:
+    """Organisations that connect otherwise separate groups: highest betweenness in a collaboration network.
+
+    >>> path = nx.Graph([("a", "b"), ("b", "c")])
+    >>> [row["id"] for row in brokers(path, top=1)]
+    ['b']
+    """
+    rows = measures(collaboration)
     ranked = sorted(rows, key=lambda r: (-r["betweenness"], -r["weighted_degree"], r["id"]))
     return [{"rank": index + 1, **row} for index, row in enumerate(ranked[:top])]
 
 
-def network_stats(store: Store) -> dict[str, Any]:
-    """Size, density, components and communities of the property graph and the collaboration network."""
-    full = property_graph(store)
+def network_stats(full: nx.MultiDiGraph) -> dict[str, Any]:
+    """Size, density, components and communities of a property graph and its collaboration network.
+
+    >>> network_stats(nx.MultiDiGraph())["organizations"]
+    0
+    """
     collaboration = collaboration_network(full)
     components = list(nx.connected_components(collaboration))
     return {
@@ -154,5 +186,9 @@ def network_stats(store: Store) -> dict[str, Any]:
 
 
 def ego_network(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
-    """The part of a network within ``radius`` of ``center``."""
+    """The part of a network within ``radius`` of ``center``.
+
+    >>> sorted(ego_network(nx.path_graph(5), 0, radius=2))
+    [0, 1, 2]
+    """
     return nx.ego_graph(graph, center, radius=radius)
