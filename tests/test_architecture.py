@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import grimp
@@ -52,3 +54,14 @@ def _public_definitions(tree: ast.Module) -> list[ast.FunctionDef | ast.ClassDef
             if isinstance(node, ast.ClassDef):
                 found += [m for m in node.body if isinstance(m, ast.FunctionDef) and not m.name.startswith("_")]
     return found
+
+
+def test_asking_a_question_imports_neither_pandas_nor_networkx_nor_cn2an(seed_db: Path) -> None:
+    # Start-up time of small commands: these libraries cost most of it and are needed only elsewhere.
+    script = (
+        "import sys, ruralgraph.cli, ruralgraph; "
+        f"ruralgraph.connect({str(seed_db)!r}).partners('crdf'); "
+        "print(sorted(m for m in ('pandas', 'networkx', 'cn2an') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

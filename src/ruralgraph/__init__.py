@@ -4,10 +4,24 @@ Case files with evidence → a validated property graph (embedded kglite or Neo4
 questions, NetworkX analysis and partnership maps.
 """
 
-from ruralgraph.api import Graph, connect
+from typing import TYPE_CHECKING, Any
+
+from ruralgraph.api import Graph, connect, load, validate
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem, QueryError, RuralgraphError, StoreError
-from ruralgraph.loading.load import LoadReport, load, validate
 from ruralgraph.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from ruralgraph.loading.load import LoadReport
+
+
+def __getattr__(name: str) -> Any:
+    """``LoadReport`` is imported on first use: the loader's modules are not needed to ask questions."""
+    if name == "LoadReport":
+        from ruralgraph.loading.load import LoadReport
+
+        return LoadReport
+    raise AttributeError(f"module 'ruralgraph' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 __all__ = [

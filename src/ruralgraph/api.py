@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ruralgraph.errors import BadOption
-from ruralgraph.loading.load import LoadReport, load, validate
 from ruralgraph.queries import Answer, Entity, ask, library, resolve
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
@@ -24,6 +23,7 @@ from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
 if TYPE_CHECKING:
     import networkx as nx
 
+    from ruralgraph.loading.load import LoadReport
     from ruralgraph.tools.synth import SynthReport
     from ruralgraph.views.maps import MapResult
 
@@ -314,4 +314,24 @@ def queries() -> list[dict[str, str]]:
     ]
 
 
-__all__ = ["Answer", "Graph", "LoadReport", "connect", "dedupe", "load", "queries", "validate"]
+def load(
+    paths: Iterable[Path | str],
+    settings: StoreSettings | None = None,
+    *,
+    progress: Progress | None = None,
+    replace: bool = False,
+) -> LoadReport:
+    """Validate every input, then write them all in one atomic write (see ``loading.load.load``)."""
+    from ruralgraph.loading.load import load as load_inputs
+
+    return load_inputs(paths, settings, progress=progress, replace=replace)
+
+
+def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:
+    """Check the inputs without writing; references may resolve into the store when one is given."""
+    from ruralgraph.loading.load import validate as validate_inputs
+
+    return validate_inputs(paths, settings)
+
+
+__all__ = ["Answer", "Graph", "connect", "dedupe", "load", "queries", "validate"]

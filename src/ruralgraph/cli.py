@@ -12,17 +12,19 @@ import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
 from ruralgraph import api, schema
 from ruralgraph.errors import BadOption, RuralgraphError
-from ruralgraph.loading.load import LoadReport
 from ruralgraph.output import FORMATS, render
 from ruralgraph.queries import parse_params
 from ruralgraph.settings import StoreSettings
+
+if TYPE_CHECKING:
+    from ruralgraph.loading.load import LoadReport
 
 app = typer.Typer(
     no_args_is_help=True,

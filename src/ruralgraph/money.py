@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-import cn2an
-
 Qualifier = Literal["at_least", "about", "at_most"]
 
 _PREFIXES: tuple[tuple[str, Qualifier], ...] = (
@@ -72,6 +70,8 @@ def parse_amount(text: str) -> Amount:
         # The publisher stripped the digits ("首批资金规模为万元"): the text stays, the number is unknown.
         return Amount(text=original, cny=None, qualifier=qualifier)
     try:
+        import cn2an  # imported when an amount is first parsed: it costs half a second at start-up
+
         value = cn2an.cn2an(rest, "smart")
     except Exception as error:  # cn2an raises ValueError or KeyError for text it cannot read
         raise AmountError(f"amount {original!r} is not a single number of yuan") from error

@@ -25,7 +25,6 @@ from typing import Any
 
 import orjson
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
-from rapidfuzz import fuzz, process
 
 from ruralgraph.errors import Ambiguous, NotFound, QueryError
 from ruralgraph.model import LABELS
@@ -247,6 +246,8 @@ def _suggestions(store: Store, text: str) -> str:
         for name in (row["name"], *row["aliases"]):
             if name:
                 choices.setdefault(name, row["id"])
+    from rapidfuzz import fuzz, process  # only when a name is not found
+
     matches = process.extract(text, list(choices), scorer=fuzz.WRatio, limit=5, score_cutoff=50)
     if not matches:
         return ""

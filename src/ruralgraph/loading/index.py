@@ -18,9 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
-import networkx as nx
 import orjson
-from rapidfuzz import process
 
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
 from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, RegionLevel, Relationship, Source, node_search_keys
@@ -294,6 +292,8 @@ class ValidationIndex:
                     )
 
     def _check_cycles(self) -> None:
+        import networkx as nx  # only when a load is checked: command start-up stays fast
+
         graph = nx.DiGraph()
         for start, end, where in self.part_of:
             if start != end:
@@ -329,6 +329,8 @@ def _digest(props: dict[str, object]) -> bytes:
 def _closest(ref: str, known: list[str]) -> str:
     if len(known) > 200_000:  # a suggestion is not worth a scan of a huge load
         return ""
+    from rapidfuzz import process
+
     matches = process.extract(ref, known, limit=3, score_cutoff=60)
     return f" (closest: {', '.join(match for match, _, _ in matches)})" if matches else ""
 

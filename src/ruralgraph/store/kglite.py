@@ -13,10 +13,12 @@ import gc
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import kglite
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
@@ -191,11 +193,15 @@ def _rows(result: Any) -> list[dict[str, Any]]:
 
 
 def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    # pandas is imported only for bulk writes: reading commands start without it.
+    import pandas as pd
+
     """Rows → a DataFrame with a dtype per column that keeps each value as it is in the graph.
 
     Integers with gaps stay integers (nullable Int64, not floats), lists stay lists, and an
     absent value stays absent.
     """
+
     columns: dict[str, Any] = {}
     for key in dict.fromkeys(key for row in rows for key in row):
         values = [row.get(key) for row in rows]
