@@ -51,7 +51,7 @@ def aliases_in_the_seed() -> list[tuple[str, str]]:
     pairs = []
     for path in sorted((data_dir() / "cases").glob("*.yaml")):
         for section, items in yaml.safe_load(path.read_text(encoding="utf-8")).items():
-            if section != "relationships":
+            if section not in ("relationships", "source", "decisions"):
                 pairs += [(item["id"], alias) for item in items for alias in item.get("aliases", [])]
     return pairs
 
