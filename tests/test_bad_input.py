@@ -171,17 +171,6 @@ def test_gbk_bytes_are_named_as_an_encoding_problem(tmp_path: Path) -> None:
     assert f"{bad}:2: byte" in result.stderr and "GBK" in result.stderr
 
 
-def test_duplicate_id_with_different_content_names_both_places(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text(GOOD_HEAD, encoding="utf-8")
-    (tmp_path / "b.yaml").write_text(
-        "organizations:\n  - {id: org-a, name: 甲基金会, kind: enterprise}\n", encoding="utf-8"
-    )
-    result = run_cli("validate", str(tmp_path))
-    assert result.exit_code == 2
-    assert "b.yaml:2: id: Organization 'org-a' is declared again with different kind" in result.stderr
-    assert "a.yaml:4" in result.stderr
-
-
 def test_a_repeated_identical_declaration_is_accepted(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(GOOD_HEAD, encoding="utf-8")
     (tmp_path / "b.yaml").write_text(GOOD_HEAD, encoding="utf-8")

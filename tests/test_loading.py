@@ -108,7 +108,7 @@ def test_store_location_comes_from_the_environment(tmp_path: Path, monkeypatch) 
 
 def test_one_fact_from_two_sources_stays_two_relationships(empty_settings: StoreSettings, tmp_path: Path) -> None:
     text = (
-        "sources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
+        "source: s1\nsources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
         "organizations: [{id: a, name: 甲, kind: other}, {id: b, name: 乙, kind: other}]\n"
         "relationships:\n"
         "  - {from: a, type: PARTNERS_WITH, to: b, source: s1, evidence: 甲乙合作}\n"
@@ -149,7 +149,7 @@ def test_a_failure_during_the_bulk_write_leaves_the_file_as_it_was(seed_db: Path
 
 
 REPLACE_FIRST = (
-    "sources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
+    "source: s1\nsources: [{id: s1, title: 来源一}, {id: s2, title: 来源二}]\n"
     "organizations: [{id: a, name: 甲, kind: other, note: 旧注}, {id: b, name: 乙, kind: other},\n"
     "                {id: c, name: 丙, kind: other}]\n"
     "relationships:\n"

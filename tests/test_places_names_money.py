@@ -51,7 +51,7 @@ def aliases_in_the_seed() -> list[tuple[str, str]]:
     pairs = []
     for path in sorted((data_dir() / "cases").glob("*.yaml")):
         for section, items in yaml.safe_load(path.read_text(encoding="utf-8")).items():
-            if section != "relationships":
+            if section not in ("relationships", "source", "decisions"):
                 pairs += [(item["id"], alias) for item in items for alias in item.get("aliases", [])]
     return pairs
 
@@ -125,12 +125,24 @@ def test_dedupe_finds_a_planted_near_duplicate_and_leaves_it_unmerged(
 
 
 def test_a_confirmed_merge_is_recorded_and_replays_on_load(data_with_a_near_duplicate: Path, tmp_path: Path) -> None:
-    confirmed = run_cli("dedupe", str(data_with_a_near_duplicate), "--confirm", "sac", "sac-typo", "--note", "typo")
+    written = tmp_path / "my-decisions.yaml"
+    confirmed = run_cli(
+        "dedupe",
+        str(data_with_a_near_duplicate),
+        "--confirm",
+        "sac",
+        "sac-typo",
+        "--note",
+        "typo",
+        "--decisions",
+        str(written),
+    )
     assert confirmed.exit_code == 0
-    decisions = yaml.safe_load((data_with_a_near_duplicate / "merges.yaml").read_text(encoding="utf-8"))
+    decisions = yaml.safe_load(written.read_text(encoding="utf-8"))
     assert decisions["merges"] == [{"keep": "sac", "merge": "sac-typo", "note": "typo"}]
     db = tmp_path / "graph.kgl"
-    assert run_cli("load", str(data_with_a_near_duplicate), "--db", str(db)).exit_code == 0
+    loaded = run_cli("load", str(data_with_a_near_duplicate), "--db", str(db), "--decisions", str(written))
+    assert loaded.exit_code == 0, loaded.stderr
     rows = cli_json(
         "cypher",
         "MATCH (o:Organization {id: 'sac'})-[:PARTNERS_WITH]->(p) RETURN o.aliases AS aliases, p.id AS partner",
@@ -138,7 +150,7 @@ def test_a_confirmed_merge_is_recorded_and_replays_on_load(data_with_a_near_dupl
         str(db),
     )
     assert rows == [{"aliases": ["中国证劵业协会"], "partner": "crdf"}]
-    assert cli_json("dedupe", str(data_with_a_near_duplicate)) == []
+    assert cli_json("dedupe", str(data_with_a_near_duplicate), "--decisions", str(written)) == []
 
 
 def test_designated_counties_reached_say_how_and_that_the_list_is_partial(seed_settings: StoreSettings) -> None:

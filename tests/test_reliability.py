@@ -88,11 +88,13 @@ names = st.text(alphabet="甲乙丙丁戊己庚辛壬癸基金会协会公司计
 @st.composite
 def case_files(draw: st.DrawFn) -> dict[str, Any]:
     """A valid case file: a source, organisations, programs and relationships between them."""
-    orgs = [
-        {"id": f"o{i}", "name": draw(names), "kind": draw(st.sampled_from(KINDS))}
-        for i in range(draw(st.integers(1, 4)))
+    # Two entities of one label never share a name: that is refused unless a decision says they differ.
+    org_names = draw(st.lists(names, min_size=1, max_size=4, unique=True))
+    orgs = [{"id": f"o{i}", "name": name, "kind": draw(st.sampled_from(KINDS))} for i, name in enumerate(org_names)]
+    programs = [
+        {"id": f"p{i}", "name": name}
+        for i, name in enumerate(draw(st.lists(names, min_size=1, max_size=3, unique=True)))
     ]
-    programs = [{"id": f"p{i}", "name": draw(names)} for i in range(draw(st.integers(1, 3)))]
     rels = []
     for org in orgs:
         for program in programs:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ruralgraph.claims import Claim, claims_of
 from ruralgraph.errors import BadOption
 from ruralgraph.queries import Answer, Entity, ask, library, resolve
 from ruralgraph.settings import StoreSettings
@@ -229,11 +230,85 @@ class Graph:
         return export_graph(self.to_networkx(), fmt, Path(target))
 
     def load(
-        self, paths: Iterable[Path | str], *, replace: bool = False, progress: Progress | None = None
+        self,
+        paths: Iterable[Path | str],
+        *,
+        replace: bool = False,
+        progress: Progress | None = None,
+        decisions: Iterable[Path | str] = (),
     ) -> LoadReport:
         """Load case files and tabular sources into this graph's store (all or nothing)."""
         self.close()  # the loader takes the writer's lease itself
-        return load(paths, self.settings, replace=replace, progress=progress)
+        return load(paths, self.settings, replace=replace, progress=progress, decisions=decisions)
+
+    def show(self, name: str) -> Shown:
+        """An entity with every value its sources give, which one queries see, and the sources behind each."""
+        entity = self.resolve(name)
+        rows = self.store.run(f"MATCH (n:`{entity.label}` {{id: $id}}) RETURN n AS node", {"id": entity.id})
+        props = {k: v for k, v in rows[0]["node"].items() if k != "labels"}
+        claims = claims_of(props)
+        return Shown(entity.id, entity.label, props, claims, self._sources([s for c in claims for s in c.sources]))
+
+    def conflicts(self) -> list[Row]:
+        """Every competing claim: entities whose sources give a property different values, each value a row."""
+        rows: list[Row] = []
+        query = "MATCH (n) WHERE n.contested IS NOT NULL RETURN n AS node, labels(n)[0] AS label ORDER BY n.id"
+        for row in self.store.run(query):
+            props = {k: v for k, v in row["node"].items() if k != "labels"}
+            contested = set(props["contested"])
+            shown = Shown(props["id"], row["label"], props, claims_of(props), {})
+            rows += [{"id": shown.id, **r} for r in shown.rows() if r["property"] in contested]
+        return rows
+
+    def _sources(self, ids: list[str]) -> dict[str, Row]:
+        rows = self.store.run(
+            "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id, s.name AS title, s.grade AS grade, "
+            "coalesce(s.published, s.date) AS published",
+            {"ids": sorted(set(ids))},
+        )
+        return {row["id"]: row for row in rows}
+
+
+@dataclass
+class Shown:
+    """An entity as ``show`` prints it: its properties, its claims and the sources behind them."""
+
+    id: str
+    label: str
+    properties: dict[str, Any]
+    claims: list[Claim]
+    sources: dict[str, Row]
+
+    def chosen(self, claim: Claim) -> bool:
+        """Whether queries see this value (the preference rule chose it, or it is one of the aliases)."""
+        value = self.properties.get(claim.prop)
+        return claim.value in value if isinstance(value, list) else claim.value == value
+
+    def rows(self) -> list[Row]:
+        """One row per value: property, value, whether queries see it, and its sources."""
+        return [
+            {
+                "property": claim.prop,
+                "value": claim.value,
+                "shown": self.chosen(claim),
+                "sources": ", ".join(claim.sources) or "(unsourced)",
+                "preferred": claim.preferred,
+                "via": ", ".join(claim.via),
+            }
+            for claim in self.claims
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        """As ``show --format json`` prints it: the values queries see, every claim, and its sources."""
+        hidden = {"search_keys", "claims", "sources", "contested"}
+        return {
+            "id": self.id,
+            "label": self.label,
+            "properties": {k: v for k, v in self.properties.items() if k not in hidden},
+            "contested": self.properties.get("contested", []),
+            "claims": [{**claim.as_dict(), "shown": self.chosen(claim)} for claim in self.claims],
+            "sources": [self.sources.get(s, {"id": s}) for s in sorted({s for c in self.claims for s in c.sources})],
+        }
 
 
 def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable: bool = False) -> Graph:
@@ -241,34 +316,52 @@ def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable:
     return Graph(StoreSettings.resolve(db=db, neo4j=neo4j), writable=writable)
 
 
-def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
-    """Possible duplicates among the entities in ``paths`` (never merged here)."""
+def dedupe(paths: Iterable[Path | str], *, threshold: float = 85, decisions: Iterable[Path | str] = ()) -> list[Row]:
+    """Possible duplicates among the entities in ``paths`` (never merged here; decided pairs left out)."""
     from ruralgraph.readers import input_nodes
     from ruralgraph.tools.dedupe import candidates
 
-    records, decisions = input_nodes(paths)
-    return [candidate.row() for candidate in candidates(records, decisions, threshold)]
+    existing = [path for path in decisions if Path(path).exists()]
+    records, recorded = input_nodes(paths, existing)
+    return [candidate.row() for candidate in candidates(records, recorded, threshold)]
 
 
-def decisions_file(paths: list[Path]) -> Path:
-    """Where confirmed decisions go: merges.yaml in the first folder given (or beside the first file)."""
-    from ruralgraph.readers.decisions import DECISIONS_FILE
+DEFAULT_DECISIONS_FILE = Path("decisions.yaml")
 
-    first = Path(paths[0])
-    return (first if first.is_dir() else first.parent) / DECISIONS_FILE
+
+def decisions_file(target: Path | str | None = None) -> Path:
+    """Where confirmed decisions go: ``target``, by default ``decisions.yaml`` in the current folder.
+
+    Never inside the installed package or its bundled data: those are not the user's to change.
+    """
+    from ruralgraph.resources import data_dir
+
+    path = Path(target) if target is not None else DEFAULT_DECISIONS_FILE
+    resolved = path.resolve()
+    package = Path(__file__).resolve().parent
+    for protected in (package, data_dir().resolve()):
+        if resolved.is_relative_to(protected):
+            raise BadOption(
+                f"{path} is inside {protected}, which ruralgraph ships; write decisions elsewhere (--decisions FILE)"
+            )
+    return path
 
 
 def record_decision(
-    paths: list[Path],
+    target: Path | str | None = None,
     *,
     merge: tuple[str, str] | None = None,
     distinct: tuple[str, str] | None = None,
     note: str | None = None,
 ) -> Path:
-    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written."""
+    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written.
+
+    The file is ``target`` (by default ``decisions.yaml`` in the current folder); ``load`` and
+    ``validate`` apply it with ``--decisions FILE`` (or when it is among their inputs).
+    """
     from ruralgraph.tools.dedupe import record_decision as record
 
-    return record(decisions_file(paths), merge=merge, distinct=distinct, note=note)
+    return record(decisions_file(target), merge=merge, distinct=distinct, note=note)
 
 
 def synth(size: str, output: Path, seed: int = 7) -> SynthReport:
@@ -320,18 +413,21 @@ def load(
     *,
     progress: Progress | None = None,
     replace: bool = False,
+    decisions: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Validate every input, then write them all in one atomic write (see ``loading.load.load``)."""
     from ruralgraph.loading.load import load as load_inputs
 
-    return load_inputs(paths, settings, progress=progress, replace=replace)
+    return load_inputs(paths, settings, progress=progress, replace=replace, decisions=decisions)
 
 
-def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:
-    """Check the inputs without writing; references may resolve into the store when one is given."""
+def validate(
+    paths: Iterable[Path | str], settings: StoreSettings | None = None, *, decisions: Iterable[Path | str] = ()
+) -> LoadReport:
+    """Check the inputs without writing; references and identities are checked against ``settings``' store."""
     from ruralgraph.loading.load import validate as validate_inputs
 
-    return validate_inputs(paths, settings)
+    return validate_inputs(paths, settings, decisions=decisions)
 
 
-__all__ = ["Answer", "Graph", "connect", "dedupe", "load", "queries", "validate"]
+__all__ = ["Answer", "Graph", "Shown", "connect", "dedupe", "load", "queries", "validate"]

@@ -143,6 +143,12 @@ def _print_answer(answer: api.Answer, fmt: str, explain: bool = False) -> None:
 
 
 Paths = Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")]
+DecisionsOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--decisions", help="A decisions file (merges and distinct pairs) to apply; repeatable.", show_default=False
+    ),
+]
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
 MaxHops = Annotated[int, typer.Option(help="The longest chain to consider (1-6).")]
 RelTypes = Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")]
@@ -155,12 +161,13 @@ def load(
     paths: Paths,
     settings: StoreSettings,
     replace: Annotated[bool, typer.Option(help="Delete what the store holds first (same transaction).")] = False,
+    decisions: DecisionsOption = [],  # noqa: B006
     fmt: FormatOption = "table",
 ) -> None:
     """Validate PATHS and load them into the store, all or nothing."""
     advance, stop = _progress_bar()
     try:
-        report = api.load(paths, settings, replace=replace, progress=advance)
+        report = api.load(paths, settings, replace=replace, progress=advance, decisions=decisions)
     finally:
         stop()
     _print_report(report, fmt, "loaded")
@@ -168,9 +175,37 @@ def load(
 
 @app.command()
 @reports_errors
-def validate(paths: Paths, fmt: FormatOption = "table") -> None:
-    """Check PATHS without writing anything; exit 2 with every problem listed if they are invalid."""
-    _print_report(api.validate(paths), fmt, "valid:")
+@store_options
+def validate(
+    paths: Paths,
+    settings: StoreSettings,
+    decisions: DecisionsOption = [],  # noqa: B006
+    fmt: FormatOption = "table",
+) -> None:
+    """Check PATHS against what the store holds, without writing; exit 2 with every problem listed."""
+    _print_report(api.validate(paths, settings, decisions=decisions), fmt, "valid:")
+
+
+@app.command()
+@reports_errors
+@store_options
+def show(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """ENTITY with every value its sources give: which one queries see, and the sources behind each."""
+    with api.Graph(settings) as graph:
+        shown = graph.show(entity)
+        if fmt == "json":
+            sys.stdout.write(json.dumps(shown.to_dict(), ensure_ascii=False, indent=2) + "\n")
+            return
+        print_rows(shown.rows(), fmt, title=f"{shown.label} {shown.id}")
+
+
+@app.command()
+@reports_errors
+@store_options
+def conflicts(settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """Competing claims: properties to which sources give different values, with the sources of each."""
+    with api.Graph(settings) as graph:
+        print_rows(graph.conflicts(), fmt, title="competing claims (shown: the value queries see)")
 
 
 @app.command()
@@ -377,14 +412,19 @@ def dedupe(
         tuple[str, str] | None, typer.Option(help="A B: record that they are different.", show_default=False)
     ] = None,
     note: Annotated[str | None, typer.Option(help="Why (kept with the decision).")] = None,
+    decisions: Annotated[
+        Path, typer.Option("--decisions", help="The decisions file to read and write.")
+    ] = api.DEFAULT_DECISIONS_FILE,
     fmt: FormatOption = "table",
 ) -> None:
-    """List possible duplicates for a person to confirm; --confirm/--distinct record a decision in merges.yaml."""
+    """List possible duplicates for a person to confirm; --confirm/--distinct record a decision (--decisions)."""
     if confirm or distinct:
-        written = api.record_decision(paths, merge=confirm, distinct=distinct, note=note)
-        say(f"recorded in {written}; every load of these files now applies it")
+        written = api.record_decision(decisions, merge=confirm, distinct=distinct, note=note)
+        say(f"recorded in {written}; load and validate apply it with --decisions {written}")
         return
-    print_rows(api.dedupe(paths, threshold=threshold), fmt, title="possible duplicates (none merged)")
+    print_rows(
+        api.dedupe(paths, threshold=threshold, decisions=[decisions]), fmt, title="possible duplicates (none merged)"
+    )
 
 
 @app.command()

@@ -29,7 +29,8 @@ Year = Annotated[int, Field(ge=1949, le=2100)]
 AmountCny = Annotated[int, Field(gt=0, lt=10**14)]
 
 # Properties the embedded engine reserves for itself (kglite adds ``title`` and ``type``).
-RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys"})
+# ``sources``, ``claims`` and ``contested`` hold an entity's claims (see ``claims.py``).
+RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys", "sources", "claims", "contested"})
 
 
 class OrgKind(StrEnum):
@@ -81,6 +82,13 @@ class Node(BaseModel):
     name_en: Text | None = Field(default=None, description="English name, where one is known.")
     aliases: list[Text] = Field(default_factory=list, description="Former and short names.")
     note: Text | None = Field(default=None, description="A curator's remark, in their own words.")
+    source: Id | list[Id] | None = Field(
+        default=None,
+        description="The Source id(s) stating this declaration; default: the file's `source`, else its only source.",
+    )
+    preferred: bool | None = Field(
+        default=None, description="true: where sources disagree, this declaration's values win (see case-format.md)."
+    )
 
     @model_validator(mode="after")
     def _normalise_names(self) -> Node:
@@ -94,12 +102,18 @@ class Node(BaseModel):
         self.aliases = merged_aliases(name, variants)
         return self
 
+    def declared_sources(self) -> list[str]:
+        """The Source ids this declaration names (none: see the reader's default)."""
+        if self.source is None:
+            return []
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
     def properties(self) -> dict[str, Any]:
         """The node's properties as stored in the graph: unknown values are left out, never empty.
 
         ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
         """
-        props = _present(self.model_dump(mode="json", exclude={"label"}))
+        props = _present(self.model_dump(mode="json", exclude={"label", "source", "preferred"}))
         props["search_keys"] = node_search_keys(self.label, self.name, self.aliases, self.name_en)
         return props
 
@@ -410,6 +424,13 @@ class CaseFile(BaseModel):
     cases: list[Case] = Field(default_factory=list)
     designations: list[Designation] = Field(default_factory=list)
     relationships: list[Relationship] = Field(default_factory=list)
+    source: Id | None = Field(
+        default=None, description="The default source of this file's entity declarations (see case-format.md)."
+    )
+    decisions: dict[str, Any] | None = Field(
+        default=None,
+        description="Decisions on possible duplicates: merges: [{keep, merge, note}], distinct: [[a, b]].",
+    )
 
     def nodes(self) -> list[Node]:
         """Every node the file declares, in file order per section."""

@@ -141,6 +141,11 @@ def _cnloc_parse(text: str, year: int) -> str | None:
     return None
 
 
+def place_path(region: RegionInfo, year: int = REFERENCE_YEAR) -> str:
+    """The names of a region's prefecture and province, e.g. 山西省 临汾市 (\"province\" for a province)."""
+    return _parent_names(region, gazetteer(year))
+
+
 def _parent_names(region: RegionInfo, regions: dict[str, RegionInfo]) -> str:
     names = []
     parent = region.parent

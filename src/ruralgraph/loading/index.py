@@ -14,23 +14,52 @@ from __future__ import annotations
 import hashlib
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
 import orjson
+from pydantic import ValidationError
 
+from ruralgraph.claims import (
+    DERIVED,
+    Claim,
+    SourceInfo,
+    choose,
+    claims_of,
+    declaration_claims,
+    single_declaration,
+    union,
+)
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
-from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, RegionLevel, Relationship, Source, node_search_keys
-from ruralgraph.names import merged_aliases
-from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
+from ruralgraph.model import (
+    LABELS,
+    MATCHABLE_LABELS,
+    MODEL_BY_LABEL,
+    RELATIONSHIP_RULES,
+    Node,
+    Region,
+    RegionLevel,
+    Relationship,
+    Source,
+)
+from ruralgraph.names import normalise
+from ruralgraph.places import (
+    GAZETTEER_SOURCE_ID,
+    REFERENCE_YEAR,
+    gazetteer,
+    place_path,
+    region_chain,
+    region_ref,
+    resolve_place,
+)
 from ruralgraph.readers.decisions import Decisions
 from ruralgraph.readers.records import InputSource, Where
+from ruralgraph.store.base import Store
 from ruralgraph.store.chunks import Chunk, Chunker
 
 GAZETTEER = Where("gazetteer", None)
 GAZETTEER_DIGEST = b""  # what the gazetteer adds is never compared with a declaration
-LabelLookup = Callable[[Iterable[str]], dict[str, str]]  # ids → label, for ids the store already has
 MAX_PROBLEMS = 1000
 
 
@@ -48,26 +77,98 @@ class RelEnds(NamedTuple):
 RelKey = tuple[int, str, int, int]  # (from, type, to, source) as id numbers: a relationship's identity
 
 
+STORE = "in the store"
+ID_BATCH = 10_000  # ids per look-up query
+
+
+class StoreView:
+    """What a load must know of the store it writes into: ids, codes and names already taken, and claims.
+
+    Read once before pass 1 (codes, uscc, names) and at its end (the nodes this load declares again).
+    A store that holds nothing costs one query.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.adcodes = {
+            row["adcode"]: row["id"]
+            for row in store.run("MATCH (n:Region) WHERE n.adcode IS NOT NULL RETURN n.id AS id, n.adcode AS adcode")
+        }
+        self.uscc = {
+            row["uscc"]: row["id"]
+            for row in store.run("MATCH (n:Organization) WHERE n.uscc IS NOT NULL RETURN n.id AS id, n.uscc AS uscc")
+        }
+        self.names: dict[tuple[str, str], tuple[str, str]] = {}  # (label, normalised name) → (id, name as written)
+        for label in MATCHABLE_LABELS:
+            for row in store.run(f"MATCH (n:`{label}`) RETURN n.id AS id, n.name AS name, n.aliases AS aliases"):
+                for name in (row["name"], *(row["aliases"] or [])):
+                    self.names.setdefault((label, normalise(name)), (row["id"], name))
+
+    @classmethod
+    def of(cls, store: Store | None) -> StoreView | None:
+        """The view of ``store``, or None when there is no store or it holds nothing."""
+        if store is None or not store.run("MATCH (n) RETURN n.id AS id LIMIT 1"):
+            return None
+        return cls(store)
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+        """The label and properties of each of ``ids`` that the store holds."""
+        wanted = sorted(set(ids))
+        found: dict[str, tuple[str, dict[str, Any]]] = {}
+        for start in range(0, len(wanted), ID_BATCH):
+            batch = wanted[start : start + ID_BATCH]
+            for label in LABELS:
+                query = f"MATCH (n:`{label}`) WHERE n.id IN $ids RETURN n.id AS id, n AS node"
+                for row in self.store.run(query, {"ids": batch}):
+                    props = {k: v for k, v in row["node"].items() if k != "labels"}
+                    found[row["id"]] = (label, props)
+        return found
+
+    def sources(self, ids: Iterable[str]) -> dict[str, SourceInfo]:
+        """Grade and publication date of each of ``ids`` that is a Source in the store."""
+        rows = self.store.run(
+            "MATCH (s:Source) WHERE s.id IN $ids RETURN s.id AS id, s.grade AS grade, "
+            "s.published AS published, s.date AS date",
+            {"ids": sorted(set(ids))},
+        )
+        return {row["id"]: SourceInfo(row["grade"], row["published"] or row["date"]) for row in rows}
+
+    def part_of(self) -> list[tuple[str, str]]:
+        """Every PART_OF in the store, as (part, whole) ids."""
+        return [(row["a"], row["b"]) for row in self.store.run("MATCH (a)-[:PART_OF]->(b) RETURN a.id AS a, b.id AS b")]
+
+
 @dataclass
 class ValidationIndex:
     """Pass 1: reads every item once and keeps what the whole-load checks need, compactly."""
 
     decisions: Decisions = field(default_factory=Decisions)
     year: int = REFERENCE_YEAR
+    view: StoreView | None = None
     problems: list[Problem] = field(default_factory=list)
     ids: dict[str, int] = field(default_factory=dict)  # every id seen, as a small integer
     labels: list[str | None] = field(default_factory=list)  # label by id number (None: only referenced)
-    node_seen: dict[int, tuple[bytes, Where]] = field(default_factory=dict)  # id number → content digest, where
+    node_seen: dict[int, tuple[bytes, Where]] = field(default_factory=dict)  # id number → first declaration
     rel_seen: dict[RelKey, bytes] = field(default_factory=dict)  # identity → content digest
     rel_ends: list[RelEnds] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
     part_of: list[tuple[str, str, Where]] = field(default_factory=list)
-    uscc: dict[str, tuple[str, Where]] = field(default_factory=dict)
+    uscc: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (id, where)
     places: dict[str, str] = field(default_factory=dict)  # region:… reference → region id
     adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
-    extra_aliases: dict[str, list[str]] = field(default_factory=dict)  # kept id → names of merged duplicates
+    adcode_where: dict[str, str] = field(default_factory=dict)  # adcode → where that region was declared
+    load_codes: set[str] = field(default_factory=set)  # the codes this load declares or refers to
+    names: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)  # → (id, name, where)
     merged_into: dict[str, str] = field(default_factory=dict)
-    conflicts: list[tuple[str, Where, Where]] = field(default_factory=list)  # id, first, again
+    merged_labels: dict[str, tuple[str, Where]] = field(default_factory=dict)  # duplicate → its label, where
+    # Claims beyond an entity's first declaration (declared again, a merged duplicate, the store, the
+    # gazetteer): only these entities are resolved claim by claim; the others are written as declared.
+    extra_claims: dict[str, list[Claim]] = field(default_factory=dict)
+    merged_nodes: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)  # id → (label, props)
+    unchanged: set[str] = field(default_factory=set)  # ids whose stored node this load leaves as it is
+    store_claims: dict[str, list[Claim]] = field(default_factory=dict)  # what the store held, for "unchanged"
+    claim_sources: dict[str, Where] = field(default_factory=dict)  # Source ids that declarations name
+    source_info: dict[str, SourceInfo] = field(default_factory=dict)
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
     # instead of validating the inputs again. A temporary file, so memory does not grow with it.
@@ -76,6 +177,14 @@ class ValidationIndex:
 
     def __post_init__(self) -> None:
         self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
+        self.settled = {frozenset(pair) for pair in self.decisions.distinct} | {
+            frozenset((m.keep, m.merge)) for m in self.decisions.merges
+        }
+        if self.view is not None:
+            self.adcodes.update(self.view.adcodes)
+            self.adcode_where.update(dict.fromkeys(self.view.adcodes, STORE))
+            self.uscc.update({code: (node_id, STORE) for code, node_id in self.view.uscc.items()})
+            self.names.update({key: (node_id, name, STORE) for key, (node_id, name) in self.view.names.items()})
 
     def _number(self, node_id: str) -> int:
         number = self.ids.get(node_id)
@@ -107,38 +216,98 @@ class ValidationIndex:
                 self._node(item, where)
 
     def _node(self, node: Node, where: Where) -> None:
-        if node.id in self.merged_into:
-            gone = self.extra_aliases.setdefault(self.merged_into[node.id], [])
-            gone.extend([node.name, *node.aliases])
+        sources = [self.merged_into.get(source, source) for source in node.declared_sources()]
+        preferred = bool(node.preferred)
+        props = node.properties()
+        for source in sources:
+            self.claim_sources.setdefault(source, where)
+        if isinstance(node, Source):
+            published = getattr(node, "published", None) or node.date
+            self.source_info[node.id] = SourceInfo(getattr(node, "grade", None), str(published) if published else None)
+        keep = self.merged_into.get(node.id)
+        if keep is not None:  # a confirmed duplicate: all it states is stated of the entity it is merged into
+            self.merged_labels.setdefault(node.id, (node.label, where))
+            self._number(keep)
+            claims = declaration_claims(props, sources, preferred=preferred, via=node.id)
+            self.extra_claims.setdefault(keep, []).extend(claims)
+            self._identity(node, keep, where)
             return
         number = self._number(node.id)
-        props = node.properties()
-        digest = _digest(props)
         label = self.labels[number]
+        digest = _digest({"props": props, "sources": sorted(sources), "preferred": preferred})
         if label is None or number not in self.node_seen:
             self.labels[number] = node.label
             self.node_seen[number] = (digest, where)
-            self.node_spool.append((node.label, node.id, props))
+            self.node_spool.append((node.label, node.id, props, sources))
+            if preferred:
+                self.extra_claims.setdefault(node.id, []).extend(declaration_claims(props, sources, preferred=True))
         elif label != node.label:
             first = self.node_seen[number][1]
             self._problem(
-                where, "id", f"id {node.id!r} is already a {label} (at {first}); ids are unique across the dataset"
+                where,
+                "id",
+                f"id {node.id!r} is declared here as a {node.label} and at {first} as a {label}: "
+                "one id names one entity; give one of them another id",
             )
-        elif self.node_seen[number][0] != digest:
-            self.conflicts.append((node.id, self.node_seen[number][1], where))
+            return
+        elif self.node_seen[number][0] != digest:  # declared again with more or other claims
+            claims = declaration_claims(props, sources, preferred=preferred)
+            self.extra_claims.setdefault(node.id, []).extend(claims)
+        self._identity(node, node.id, where)
+
+    def _identity(self, node: Node, target: str, where: Where) -> None:
+        """One uscc names one organisation, one code one region, one name one entity of a label."""
         code = getattr(node, "uscc", None)
         if code:
-            other = self.uscc.setdefault(code, (node.id, where))
-            if other[0] != node.id:
+            other = self.uscc.setdefault(code, (target, str(where)))
+            if other[0] != target:
                 self._problem(
                     where,
                     "uscc",
-                    f"{node.id!r} has the same 统一社会信用代码 {code} as {other[0]!r} "
-                    f"(at {other[1]}): one organisation, one node; merge them "
-                    "(ruralgraph dedupe --confirm)",
+                    f"{target!r} has the same 统一社会信用代码 {code} as {other[0]!r} "
+                    f"({other[1]}): one organisation, one node; use the id {other[0]!r} "
+                    "or record a merge (ruralgraph dedupe --confirm)",
                 )
         if isinstance(node, Region) and node.adcode:
-            self.adcodes.setdefault(node.adcode, node.id)
+            self._region_code(node, target, where)
+        if node.matchable:
+            self._names(node, target, where)
+
+    def _region_code(self, node: Region, target: str, where: Where) -> None:
+        code = str(node.adcode)
+        self.load_codes.add(code)
+        owner = self.adcodes.setdefault(code, target)
+        self.adcode_where.setdefault(code, str(where))
+        if owner != target:
+            self._problem(
+                where,
+                "adcode",
+                f"adcode {code} already names the region {owner!r} ({self.adcode_where[code]}): a region with a "
+                f"code is that region, never a twin; declare it with the id {owner!r}",
+            )
+            return
+        official = gazetteer(self.year).get(code)
+        if official is not None and not _names_agree([node.name, *node.aliases], official.name, official.short):
+            self._problem(
+                where,
+                "name",
+                f"region {node.name!r} does not match its adcode {code}, which is {official.name} "
+                f"({place_path(official, self.year)}) in the {self.year} table: correct the name or the code",
+            )
+
+    def _names(self, node: Node, target: str, where: Where) -> None:
+        for name in (node.name, *node.aliases):
+            owner = self.names.setdefault((node.label, normalise(name)), (target, name, str(where)))
+            if owner[0] != target and frozenset((owner[0], target)) not in self.settled:
+                self._problem(
+                    where,
+                    "name",
+                    f"{node.label} {target!r} is called {name!r}, and so is {owner[0]!r} ({owner[1]!r}, "
+                    f"{owner[2]}): if they are one entity, use the id {owner[0]!r} or record a merge "
+                    f"(decisions: merges: [{{keep: {owner[0]}, merge: {target}}}]); if they are two, record "
+                    f"them as distinct (decisions: distinct: [[{owner[0]}, {target}]])",
+                )
+                return
 
     def resolve_ref(self, value: str, where: Where, field_name: str) -> str | None:
         """A relationship end: a merged id becomes the kept one, a region:… reference a region id."""
@@ -152,7 +321,10 @@ class ValidationIndex:
             except (Ambiguous, NotFound) as error:
                 self._problem(where, field_name, str(error))
                 return None
-            self.adcodes.setdefault(region.adcode, region.node_id)
+            self.load_codes.add(region.adcode)
+            if region.adcode not in self.adcodes:
+                self.adcodes[region.adcode] = region.node_id
+                self.adcode_where[region.adcode] = f"region:{place} at {where}"
             self.places[place] = self.adcodes[region.adcode]
         return self.places[place]
 
@@ -183,69 +355,150 @@ class ValidationIndex:
             self.part_of.append((start, end, where))
         self.rel_ends.append(RelEnds(key[0], key[2], key[3], rel.type, self._file(where.file), where.line))
 
-    def finish(self, known_in_store: LabelLookup | None) -> None:
-        """The whole-load checks; raises ``InvalidInput`` with every problem found."""
-        self._explain_conflicts()
+    def finish(self) -> None:
+        """The whole-load checks, and the claims of entities stated more than once; raises ``InvalidInput``."""
         self._complete_regions()
+        for source in self.claim_sources:
+            self._number(source)
         names = list(self.ids)
         missing = [names[n] for n, label in enumerate(self.labels) if label is None]
-        if missing and known_in_store is not None:
-            for node_id, label in known_in_store(missing).items():
+        if missing and self.view is not None:
+            for node_id, label in self.view.store.labels_of(missing).items():
                 self.labels[self.ids[node_id]] = label
+        if self.view is not None:
+            self._read_store_claims(self.view)
         self._check_endpoints(names)
+        self._check_claim_sources(names)
+        self._check_merges()
         self._check_cycles()
+        if not self.problems:
+            self._resolve_claims()
         if self.problems:
             raise InvalidInput(self.problems)
 
-    def _explain_conflicts(self) -> None:
-        """Name the fields in which a repeated declaration differs (read again: conflicts are rare)."""
-        if not self.conflicts:
+    def _read_store_claims(self, view: StoreView) -> None:
+        """The claims the store holds about the entities this load states again: they join this load's."""
+        names = list(self.ids)
+        declared = [names[number] for number in self.node_seen]
+        stored = view.nodes([*declared, *self.extra_claims])
+        for node_id, (label, props) in stored.items():
+            number = self.ids[node_id]
+            mine = self.labels[number]
+            if mine is not None and mine != label:
+                where = self.node_seen.get(number, (GAZETTEER_DIGEST, GAZETTEER))[1]
+                self._problem(
+                    where,
+                    "id",
+                    f"id {node_id!r} is declared here as a {mine}, but in the store it is a {label}: "
+                    "one id names one entity; give this one another id",
+                )
+                continue
+            self.labels[number] = label
+            claims = claims_of(props)
+            self.store_claims[node_id] = claims
+            self.extra_claims.setdefault(node_id, []).extend(claims)
+        for duplicate, (_, where) in self.merged_labels.items():
+            if duplicate in self.ids and self.labels[self.ids[duplicate]] is not None:
+                continue
+            if view.nodes([duplicate]):
+                self._problem(
+                    where,
+                    "id",
+                    f"{duplicate!r} is merged into {self.merged_into[duplicate]!r} by a decision, but the store "
+                    "already holds it as an entity of its own: load again with --replace to apply the merge",
+                )
+
+    def _check_claim_sources(self, names: list[str]) -> None:
+        for source, where in self.claim_sources.items():
+            label = self.labels[self.ids[source]]
+            if label is None:
+                known = [n for n, lab in zip(names, self.labels, strict=True) if lab == "Source"]
+                self._problem(where, "source", f"no source has id {source!r}{_closest(source, known)}")
+            elif label != "Source":
+                self._problem(where, "source", f"{source!r} is a {label}, but a source must be a Source")
+
+    def _check_merges(self) -> None:
+        for duplicate, (label, where) in self.merged_labels.items():
+            keep = self.merged_into[duplicate]
+            kept = self.labels[self.ids[keep]] if keep in self.ids else None
+            if kept is None:
+                self._problem(where, "id", f"{duplicate!r} is merged into {keep!r}, which no input or store declares")
+            elif kept != label:
+                self._problem(
+                    where, "id", f"{duplicate!r} (a {label}) is merged into {keep!r}, a {kept}: a merge joins one label"
+                )
+
+    def _resolve_claims(self) -> None:
+        """Each entity with claims beyond one declaration: its properties by the preference rule (claims.py)."""
+        if not self.extra_claims:
             return
-        wanted = {id_ for id_, _, _ in self.conflicts}
-        versions: dict[tuple[str, str, int | None], dict[str, object]] = {}
-        for source in self.sources:
-            for item, where, _ in source.items(only=Node):
-                if isinstance(item, Node) and item.id in wanted:
-                    versions[(item.id, where.file, where.line)] = item.model_dump(mode="json")
-        for node_id, first, again in self.conflicts:
-            one = versions.get((node_id, first.file, first.line), {})
-            two = versions.get((node_id, again.file, again.line), {})
-            fields = sorted(k for k in one.keys() | two.keys() if one.get(k) != two.get(k)) or ["content"]
-            label = self.labels[self.ids[node_id]]
-            self._problem(
-                again,
-                "id",
-                f"{label} {node_id!r} is declared again with different {', '.join(fields)} "
-                f"(first at {first}); declare it once and refer to it",
-            )
+        first: dict[str, list[Claim]] = {}
+        for _label, node_id, props, sources in self.node_spool.rows():
+            if node_id in self.extra_claims:
+                first[node_id] = declaration_claims(props, sources)
+        everything = {node_id: union(first.get(node_id, []), extra) for node_id, extra in self.extra_claims.items()}
+        wanted = {s for claims in everything.values() for c in claims for s in c.sources} - set(self.source_info)
+        if wanted and self.view is not None:
+            self.source_info.update(self.view.sources(wanted))
+        for node_id, claims in everything.items():
+            stored = self.store_claims.get(node_id)
+            if stored is not None and union(stored) == claims:
+                self.unchanged.add(node_id)  # the store already holds every claim this load makes
+                continue
+            label = self.label_of(node_id)
+            props = choose(label, node_id, claims, self.source_info)
+            self._check_combined(label, node_id, props)
+            self.merged_nodes[node_id] = (label, props)
+
+    def _check_combined(self, label: str, node_id: str, props: dict[str, Any]) -> None:
+        """The chosen values must make a valid entity (e.g. ``level`` only with kind government)."""
+        values = {k: v for k, v in props.items() if k not in DERIVED or k == "id"}
+        try:
+            MODEL_BY_LABEL[label].model_validate(values)
+        except ValidationError as error:
+            number = self.ids[node_id]
+            where = self.node_seen.get(number, (GAZETTEER_DIGEST, Where(STORE, None)))[1]
+            for detail in error.errors():
+                self._problem(
+                    where,
+                    ".".join(str(p) for p in detail["loc"]) or "claims",
+                    f"the values chosen from the sources of {node_id!r} do not fit together: "
+                    f"{detail['msg'].removeprefix('Value error, ')}; mark the right declaration preferred: true",
+                )
 
     def _complete_regions(self) -> None:
-        """Every region with a code gets its prefecture and province, and PART_OF up the chain."""
+        """Every region with a code gets its prefecture and province, and PART_OF up the chain.
+
+        The gazetteer states the name, level and code of every region of the chain, whoever declared it.
+        """
         self.gazetteer_rels: list[Relationship] = []
-        declared_codes = dict(self.adcodes)
-        for adcode in sorted(declared_codes):
+        in_store = set(self.view.adcodes) if self.view is not None else set()
+        for adcode in sorted(self.load_codes):
             try:
                 chain = region_chain(adcode, self.year)
             except NotFound as error:
-                node_id = declared_codes[adcode]
+                node_id = self.adcodes[adcode]
                 where = self.node_seen.get(self.ids.get(node_id, -1), (GAZETTEER_DIGEST, GAZETTEER))[1]
                 self._problem(where, "adcode", str(error))
                 continue
             for child, parent in zip(chain, [*chain[1:], None], strict=True):
                 child_id = self.adcodes.setdefault(child.adcode, child.node_id)
                 number = self._number(child_id)
-                if self.labels[number] is None:
+                region = Region(
+                    id=child_id,
+                    name=child.name,
+                    level=RegionLevel(child.level),
+                    adcode=child.adcode,
+                    adcode_year=self.year,
+                    aliases=[child.short] if child.short and child.short != child.name else [],
+                )
+                if self.labels[number] is None and child.adcode not in in_store:
                     self.labels[number] = "Region"
                     self.node_seen[number] = (GAZETTEER_DIGEST, GAZETTEER)
-                    region = Region(
-                        id=child_id,
-                        name=child.name,
-                        level=RegionLevel(child.level),
-                        adcode=child.adcode,
-                        adcode_year=self.year,
-                        aliases=[child.short] if child.short and child.short != child.name else [],
-                    )
-                    self.node_spool.append(("Region", region.id, region.properties()))
+                    self.node_spool.append(("Region", region.id, region.properties(), [GAZETTEER_SOURCE_ID]))
+                elif number in self.node_seen and self.node_seen[number][1] != GAZETTEER:
+                    claims = declaration_claims(region.properties(), [GAZETTEER_SOURCE_ID])
+                    self.extra_claims.setdefault(child_id, []).extend(claims)
                 if parent is not None:
                     parent_id = self.adcodes.setdefault(parent.adcode, parent.node_id)
                     self._number(parent_id)
@@ -257,13 +510,13 @@ class ValidationIndex:
                         self.rel_seen[key] = GAZETTEER_DIGEST
                         self.gazetteer_rels.append(rel)
                         self.rel_spool.append(("PART_OF", child_id, parent_id, GAZETTEER_SOURCE_ID, rel.properties()))
-        if self.gazetteer_rels:
+        if self.load_codes:
             number = self._number(GAZETTEER_SOURCE_ID)
             if self.labels[number] is None:
                 self.labels[number] = "Source"
                 self.node_seen[number] = (GAZETTEER_DIGEST, GAZETTEER)
                 source_node = gazetteer_source(self.year)
-                self.node_spool.append(("Source", source_node.id, source_node.properties()))
+                self.node_spool.append(("Source", source_node.id, source_node.properties(), [source_node.id]))
         for rel in self.gazetteer_rels:
             ends = RelEnds(self.ids[rel.from_], self.ids[rel.to], self.ids[rel.source], "PART_OF", -1, None)
             self.rel_ends.append(ends)
@@ -292,17 +545,26 @@ class ValidationIndex:
                     )
 
     def _check_cycles(self) -> None:
+        """PART_OF must not go round in a circle, over this load and what the store holds together."""
         import networkx as nx  # only when a load is checked: command start-up stays fast
 
         graph = nx.DiGraph()
         for start, end, where in self.part_of:
             if start != end:
                 graph.add_edge(start, end, where=where)
+        if self.part_of and self.view is not None:
+            for start, end in self.view.part_of():
+                if not graph.has_edge(start, end):
+                    graph.add_edge(start, end, where=None)
         for found in nx.simple_cycles(graph):
             first = found.index(min(found))  # start at the smallest id, so the report is the same every run
             cycle = found[first:] + found[:first]
-            where = graph.edges[cycle[-1], cycle[0]]["where"]
-            self._problem(where, "to", f"PART_OF goes round in a circle: {' → '.join([*cycle, cycle[0]])}")
+            edges = list(zip(cycle, [*cycle[1:], cycle[0]], strict=True))
+            places = [graph.edges[a, b]["where"] for a, b in edges if graph.edges[a, b]["where"] is not None]
+            if not places:
+                continue  # a circle wholly in the store is not this load's doing
+            stored = " (partly in the store)" if len(places) < len(edges) else ""
+            self._problem(places[-1], "to", f"PART_OF goes round in a circle{stored}: {' → '.join([*cycle, cycle[0]])}")
 
     def label_of(self, node_id: str) -> str:
         """The label of a node of this load (or of the store), after ``finish``."""
@@ -319,6 +581,15 @@ class ValidationIndex:
     def relationship_count(self) -> int:
         """How many distinct relationships this load writes."""
         return len(self.rel_ends)
+
+
+def _names_agree(names: list[str], official: str, short: str) -> bool:
+    """Whether a declared region name is the official one: the full or short name, or one begins the other."""
+    wanted = {normalise(official), normalise(short)}
+    for name in map(normalise, names):
+        if name in wanted or any(name.startswith(w) or w.startswith(name) for w in wanted if len(name) >= 2):
+            return True
+    return False
 
 
 def _digest(props: dict[str, object]) -> bytes:
@@ -348,11 +619,18 @@ def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
 def node_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
     """Pass 2: every distinct node once, as chunks of rows per label (read from the spool)."""
     chunker = Chunker("nodes", size)
-    for label, node_id, props in index.node_spool.rows():
-        if node_id in index.extra_aliases:  # a confirmed duplicate's names become this node's aliases
-            props["aliases"] = merged_aliases(props["name"], [*props.get("aliases", []), *index.extra_aliases[node_id]])
-            props["search_keys"] = node_search_keys(label, props["name"], props["aliases"], props.get("name_en"))
+    written: set[str] = set()
+    for label, node_id, declared, sources in index.node_spool.rows():
+        if node_id in index.unchanged:
+            continue
+        merged = index.merged_nodes.get(node_id)
+        if merged is not None:
+            written.add(node_id)
+        props = merged[1] if merged is not None else single_declaration(label, declared, sources)
         if chunk := chunker.add(label, {"id": node_id, "props": props}):
+            yield chunk
+    for node_id, (label, props) in index.merged_nodes.items():  # entities only the store declared before
+        if node_id not in written and (chunk := chunker.add(label, {"id": node_id, "props": props})):
             yield chunk
     yield from chunker.rest()
 

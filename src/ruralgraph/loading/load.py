@@ -14,7 +14,7 @@ from itertools import chain
 from pathlib import Path
 
 from ruralgraph.faults import checkpoint
-from ruralgraph.loading.index import ValidationIndex, node_chunks, relationship_chunks
+from ruralgraph.loading.index import StoreView, ValidationIndex, node_chunks, relationship_chunks
 from ruralgraph.readers import Inputs, open_inputs
 from ruralgraph.schema import read_constraint_statements
 from ruralgraph.settings import StoreSettings
@@ -43,17 +43,23 @@ class LoadReport:
 
 
 def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:
-    """Pass 1 over every input: the whole-load checks (references may point into ``store``)."""
-    index = ValidationIndex(inputs.decisions)
+    """Pass 1 over every input: the whole-load checks, against what ``store`` already holds when given.
+
+    References may point into the store; ids, codes and names the store holds are taken; entities
+    declared again gather the claims the store holds about them.
+    """
+    index = ValidationIndex(inputs.decisions, view=StoreView.of(store))
     for source in inputs.sources:
         index.read(source)
-    index.finish(store.labels_of if store is not None else None)
+    index.finish()
     return index
 
 
-def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:
-    """Check the inputs without writing; references may resolve into the store when one is given."""
-    inputs = open_inputs(paths)
+def validate(
+    paths: Iterable[Path | str], settings: StoreSettings | None = None, *, decisions: Iterable[Path | str] = ()
+) -> LoadReport:
+    """Check the inputs without writing, against what the store of ``settings`` holds when given."""
+    inputs = open_inputs(paths, decisions)
     if settings is None:
         index = check(inputs)
     else:
@@ -70,14 +76,15 @@ def load(
     *,
     progress: Progress | None = None,
     replace: bool = False,
+    decisions: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Validate every input, then write them all in one atomic write; return what the store holds.
 
     With ``replace``, what the store held before is deleted in the same transaction, so a load
-    that fails leaves even a ``replace`` store untouched.
+    that fails leaves even a ``replace`` store untouched. ``decisions`` are decision files to apply.
     """
     settings = settings or StoreSettings.resolve()
-    inputs = open_inputs(paths)
+    inputs = open_inputs(paths, decisions)
     with open_store(settings, writable=True) as store:
         index = check(inputs, None if replace else store)
         checkpoint("after-validation")

@@ -20,6 +20,9 @@ from ruralgraph.readers.records import InputSource, MemorySource, Records
 from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
 
 TABLE_SUFFIXES = (".csv",)
+# Files among the inputs that hold decisions, not a case: ``decisions.yaml`` (what ``dedupe --confirm``
+# writes by default) and ``merges.yaml`` (its former name, still read).
+DECISION_FILE_NAMES = ("decisions.yaml", DECISIONS_FILE)
 INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
 
 
@@ -57,10 +60,16 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def open_inputs(paths: Iterable[Path | str]) -> Inputs:
+def _add(decisions: Decisions, found: Decisions) -> None:
+    decisions.merges.extend(found.merges)
+    decisions.distinct.extend(found.distinct)
+
+
+def open_inputs(paths: Iterable[Path | str], decisions_files: Iterable[Path | str] = ()) -> Inputs:
     """Read (or, for bulk files, open) every input; raise ``InvalidInput`` with all per-file problems.
 
-    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
+    Decisions on duplicates come from the ``decisions:`` sections of case files, from files named
+    ``decisions.yaml`` or ``merges.yaml`` among the inputs, and from ``decisions_files``.
     """
     paths = list(paths)
     files = discover(paths)
@@ -69,17 +78,21 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
     mappings, problems = read_mappings()
     sources: list[InputSource] = []
     decisions = Decisions()
+    for extra in decisions_files:
+        found, file_problems = read_decisions(Path(extra))
+        problems.extend(file_problems)
+        _add(decisions, found)
     for path in files:
         suffix = path.suffix.lower()
-        file_problems: list[Problem] = []
-        if path.name == DECISIONS_FILE:
+        file_problems = []
+        if path.name in DECISION_FILE_NAMES:
             found, file_problems = read_decisions(path)
-            decisions.merges.extend(found.merges)
-            decisions.distinct.extend(found.distinct)
+            _add(decisions, found)
         elif suffix in JSONL_SUFFIXES:
             sources.append(JsonlSource(path))
         elif suffix in CASE_FILE_SUFFIXES:
             records, file_problems = read_case_file(path)
+            _add(decisions, records.decisions)
             sources.append(MemorySource([*records.nodes, *records.relationships]))
         elif suffix in TABLE_SUFFIXES:
             loaded = mapping_for(path, mappings)
@@ -102,9 +115,9 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
     return Inputs(files, sources, decisions)
 
 
-def input_nodes(paths: Iterable[Path | str]) -> tuple[Records, Decisions]:
+def input_nodes(paths: Iterable[Path | str], decisions_files: Iterable[Path | str] = ()) -> tuple[Records, Decisions]:
     """Every node the inputs declare (for dedupe), and the decisions already recorded."""
-    inputs = open_inputs(paths)
+    inputs = open_inputs(paths, decisions_files)
     records = Records()
     for source in inputs.sources:
         for item, where, problems in source.items(only=Node):

@@ -11,8 +11,9 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Problem, problems_from
+from ruralgraph.errors import Loc, Problem, field_path, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
+from ruralgraph.readers.decisions import Decisions
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
 
@@ -36,7 +37,50 @@ def read_case_file(path: Path) -> tuple[Records, list[Problem]]:
             sections=list(CaseFile.model_fields),
             explain=explain_vocabulary,
         )
-    return _records(str(path), cast(LineDict, document), case_file), []
+    records = _records(str(path), cast(LineDict, document), case_file)
+    problems = default_sources(case_file, records)
+    if case_file.decisions is not None:
+        try:
+            records.decisions = Decisions.model_validate(case_file.decisions)
+        except ValidationError as error:
+            problems += problems_from(
+                error, str(path), line=lambda loc: line_of(document, ("decisions", *loc)), field=_decisions_field
+            )
+    return (Records(), problems) if problems else (records, [])
+
+
+def _decisions_field(loc: Loc) -> str:
+    return field_path(("decisions", *loc))
+
+
+def default_sources(case_file: CaseFile, records: Records) -> list[Problem]:
+    """Give each entity declaration without ``source:`` the file's default source.
+
+    The default is the file's top-level ``source:``, else the one source the file declares; a Source
+    states its own entry. With several sources and no default, each declaration must say which.
+    With none, the declaration stays unsourced (its claims rank last; ``show`` says so).
+    """
+    declared = [source.id for source in case_file.sources]
+    default = [case_file.source] if case_file.source else declared if len(declared) == 1 else []
+    problems: list[Problem] = []
+    for node, where in records.nodes:
+        if node.source is not None:
+            continue
+        if node.label == "Source":
+            node.source = node.id
+        elif default:
+            node.source = default[0]
+        elif declared:
+            problems.append(
+                Problem(
+                    where.file,
+                    where.line,
+                    "source",
+                    f"this file declares several sources ({', '.join(declared)}): say which states "
+                    f"{node.id!r} with source:, or give the file a default (a top-level source:)",
+                )
+            )
+    return problems
 
 
 def _records(name: str, document: LineDict, case_file: CaseFile) -> Records:

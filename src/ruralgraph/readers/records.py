@@ -8,6 +8,7 @@ from typing import Protocol
 
 from ruralgraph.errors import Problem
 from ruralgraph.model import Node, Relationship
+from ruralgraph.readers.decisions import Decisions
 
 Item = Node | Relationship
 
@@ -29,6 +30,7 @@ class Records:
 
     nodes: list[tuple[Node, Where]] = field(default_factory=list)
     relationships: list[tuple[Relationship, Where]] = field(default_factory=list)
+    decisions: Decisions = field(default_factory=Decisions)  # a case file's ``decisions:`` section
 
 
 class InputSource(Protocol):

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ruralgraph.errors import Loc, Problem, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
-from ruralgraph.readers.cases import explain_vocabulary
+from ruralgraph.readers.cases import default_sources, explain_vocabulary
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import line_of, load_yaml, read_text
 from ruralgraph.resources import loaders_dir
@@ -108,6 +108,7 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
     declared_where = Where(str(loaded.path), None)
     records.nodes.extend((node, declared_where) for node in mapping.declare.nodes())
     records.relationships.extend((rel, declared_where) for rel in mapping.declare.relationships)
+    problems = default_sources(mapping.declare, records)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
     needed = _columns_used(mapping)
     try:
@@ -167,6 +168,8 @@ def _split_rows(row: dict[str, str], split: dict[str, str]) -> list[dict[str, st
 def _apply_templates(
     row: dict[str, str], mapping: Mapping, where: Where, records: Records, problems: list[Problem]
 ) -> None:
+    """The row's nodes and relationships; a node without ``source`` is stated by the Sources the row makes."""
+    first = len(records.nodes)
     for template in mapping.nodes:
         model = MODEL_BY_SECTION.get(template.section)
         if model is None:
@@ -177,6 +180,11 @@ def _apply_templates(
             records.nodes.append((model.model_validate(fields), where))
         except ValidationError as error:
             problems.extend(_row_problems(error, where, template.fields))
+    made = [node for node, _ in records.nodes[first:]]
+    row_sources = [node.id for node in made if node.label == "Source"]
+    for node in made:
+        if node.source is None:
+            node.source = node.id if node.label == "Source" else row_sources or None
     for rel_template in mapping.relationships:
         fields = _fill(rel_template.fields, row)
         try:

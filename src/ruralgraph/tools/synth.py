@@ -130,7 +130,11 @@ class Generator:
         county = self.counties[county_index]
         gov_id = f"gov-{county.adcode}"
         governments[county_index] = gov_id
-        yield Organization(id=gov_id, name=f"{county.name}人民政府", kind=OrgKind.government, level=GovLevel.county)
+        # Named with its prefecture (沈阳市和平区人民政府): county names repeat across China, and two
+        # organisations of one name are refused unless a decision says they differ.
+        parent = gazetteer().get(county.parent or "")
+        name = f"{parent.name if parent and parent.level == 'prefecture' else ''}{county.name}人民政府"
+        yield Organization(id=gov_id, name=name, kind=OrgKind.government, level=GovLevel.county)
         source = f"syn-gov-{county.adcode}"
         yield Source(
             id=source,
