@@ -17,7 +17,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.settings import StoreSettings, redact_uri
+from ruralgraph.settings import StoreSettings, check_neo4j_uri, redact_uri
 from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
@@ -34,6 +34,7 @@ class Neo4jStore(Store):
 
     def __init__(self, settings: StoreSettings, *, writable: bool) -> None:
         assert settings.neo4j_uri is not None
+        check_neo4j_uri(settings.neo4j_uri)
         self.uri = redact_uri(settings.neo4j_uri)
         self.writable = writable
         self._database = settings.neo4j_database or None
@@ -76,9 +77,20 @@ class Neo4jStore(Store):
         return self._driver.session(database=self._database, default_access_mode=mode)
 
     def _execute(
-        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+        self,
+        query: str,
+        params: dict[str, Any],
+        write: bool,
+        timeout_ms: int | None,
+        fetch: int | None,
+        work_limit: int | None,
     ) -> list[Row]:
-        """One statement in its own transaction, in READ access mode unless ``write``."""
+        """One statement in its own transaction, in READ access mode unless ``write``.
+
+        ``work_limit`` is kglite's; Neo4j has no such budget per query, and needs none here: rows
+        stream from the server and the fetch stops at ``fetch`` rows, while the server's own
+        ``dbms.memory.transaction.total.max`` bounds what a query may hold there.
+        """
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
         @neo4j.unit_of_work(timeout=timeout)
