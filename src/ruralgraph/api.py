@@ -67,10 +67,10 @@ class Graph:
     ) -> list[Row]:
         """Run Cypher with parameters; read-only unless ``write=True`` (which needs a writable Graph).
 
-        Past ``row_limit`` rows, ``timeout_ms`` milliseconds (0: no deadline) or, on kglite,
-        ``work_limit`` units of work, a ``QueryError`` says so. ``ruralgraph cypher`` runs with
-        ``store.base.CYPHER_ROW_LIMIT``, ``CYPHER_TIMEOUT_MS`` and ``CYPHER_WORK_LIMIT``; here
-        each is off unless given.
+        Past ``row_limit`` rows, ``timeout_ms`` milliseconds (0: no deadline) or ``work_limit``
+        units of work (kglite: its work budget; Neo4j: values received), a ``QueryError`` says so.
+        ``ruralgraph cypher`` runs with ``store.base.CYPHER_ROW_LIMIT``, ``CYPHER_TIMEOUT_MS`` and
+        ``CYPHER_WORK_LIMIT``; here each is off unless given.
         """
         return self.store.run(
             query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit, work_limit=work_limit

@@ -75,9 +75,9 @@ CypherWork = Annotated[
         "--max-work",
         min=0,
         help=(
-            "kglite: refuse a query that needs more than this many units of work (intermediate rows and scans), "
-            "which keeps an unbounded pattern from exhausting memory (0: no limit). Neo4j streams rows instead, "
-            "bounded by --limit and the server's transaction memory."
+            "Refuse a query that needs more than this many units of work, which keeps an unbounded pattern from "
+            "exhausting memory (0: no limit). kglite counts intermediate rows and scans; Neo4j, which streams, "
+            "the values received (a path counts its nodes and relationships, each with its properties)."
         ),
     ),
 ]

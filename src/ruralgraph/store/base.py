@@ -29,7 +29,9 @@ WRITE_REFUSED = "the query writes to the graph; pass --write (write=True) to all
 # query such as MATCH p=(a)-[*]-(b) RETURN p grows without bound (5.8 GB on the bundled data),
 # and a row limit alone does not stop it on kglite, which computes every row before it keeps the
 # first N. The work limit (kglite's max_work_units: intermediate rows and scan work) is what
-# bounds its memory: 1,000,000 units stays under 1 GB on the worst path query measured.
+# bounds its memory: 1,000,000 units stays under 1 GB on the worst path query measured. Neo4j
+# streams, so there the limit counts the values received (neo4j.received_values), which bounds
+# this process however large each row is; a row limit alone would not (100,000 long paths).
 CYPHER_ROW_LIMIT = 100_000
 CYPHER_TIMEOUT_MS = 60_000
 CYPHER_WORK_LIMIT = 1_000_000
@@ -80,8 +82,9 @@ class Store(ABC):
 
         Without ``write`` the query is refused if it would write (``readonly.assert_read_only``), and
         the engine runs it read-only as well. Past ``row_limit`` rows, ``timeout_ms`` milliseconds
-        (``0``: no deadline; ``None``: the engine's default) or, on kglite, ``work_limit`` units of
-        work, a ``QueryError`` says so. An integer parameter beyond 64 bits is refused first.
+        (``0``: no deadline; ``None``: the engine's default) or ``work_limit`` units of work (kglite:
+        its work budget; Neo4j: values received), a ``QueryError`` says so. An integer parameter
+        beyond 64 bits is refused first.
         """
         if write and not self.writable:
             raise QueryError(READ_ONLY_STORE)

@@ -115,7 +115,7 @@ class KgliteStore(Store):
         try:
             self._graph.save()
         except (kglite.FileIoError, OSError) as error:
-            self._discard_unsaved()
+            self._discard_unsaved(reopen=False)  # the store is given up: a close would try to save again
             raise StoreError(
                 f"cannot save {self.path}: {io_reason(error)}. {what.capitalize()} was not saved; "
                 "the store holds what it held before"
@@ -191,7 +191,7 @@ class KgliteStore(Store):
             self._graph.cypher(statement_for(chunk), params={"rows": chunk.rows})
         checkpoint("before-commit")
 
-    def _discard_unsaved(self) -> None:
+    def _discard_unsaved(self, *, reopen: bool = True) -> None:
         """Drop the unsaved changes of a failed bulk write and open the file again.
 
         Not ``close()``: kglite's close checkpoints whatever is in memory, which after a failed
@@ -201,6 +201,8 @@ class KgliteStore(Store):
         graph, self._graph = self._graph, None  # type: ignore[assignment]
         del graph
         gc.collect()
+        if not reopen:
+            return
         with contextlib.suppress(kglite.FileIoError):  # the lease held elsewhere, or the disk still full
             self._graph = kglite.open(str(self.path), durable="off")
 
@@ -225,7 +227,7 @@ class KgliteStore(Store):
 
 
 def refuse_read_only_file(path: Path) -> None:
-    """Refuse to write a store file whose mode says nobody may write it (0444), or this user may not.
+    """Refuse to write a store file that is read-only: by its mode (0444), for this user, or on its file system.
 
     The save replaces the file by renaming a new one over it, which the file's own mode does not
     stop (and root ignores mode bits), so the mode bits are checked here, before anything is written.
@@ -234,6 +236,8 @@ def refuse_read_only_file(path: Path) -> None:
         mode = path.stat().st_mode
     except FileNotFoundError:
         return
+    if os.statvfs(path).f_flag & os.ST_RDONLY:
+        raise StoreError(f"{path} is on a read-only file system: ruralgraph cannot write it; reading commands work")
     if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
         raise StoreError(
             f"{path} is read-only (mode {stat.filemode(mode)}): ruralgraph will not write it. "

@@ -18,7 +18,7 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
 from ruralgraph.settings import StoreSettings, check_neo4j_uri, redact_uri
-from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
+from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
 
@@ -87,16 +87,22 @@ class Neo4jStore(Store):
     ) -> list[Row]:
         """One statement in its own transaction, in READ access mode unless ``write``.
 
-        ``work_limit`` is kglite's; Neo4j has no such budget per query, and needs none here: rows
-        stream from the server and the fetch stops at ``fetch`` rows, while the server's own
-        ``dbms.memory.transaction.total.max`` bounds what a query may hold there.
+        Rows stream from the server, and the server's ``dbms.memory.transaction.total.max``
+        bounds what a query holds there; what this process holds is bounded by ``fetch`` rows
+        and by ``work_limit`` values received (``received_values``): past it the transaction is
+        rolled back, which stops the query on the server too.
         """
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             rows: list[Row] = []
+            received = 0
             for record in tx.run(query, params):
+                if work_limit is not None:
+                    received += sum(received_values(value) for value in record.values())
+                    if received > work_limit:
+                        raise _WorkLimitPassed  # rolls the transaction back
                 rows.append({key: plain_value(record[key]) for key in record.keys()})  # noqa: SIM118 - a Record
                 if fetch is not None and len(rows) >= fetch:
                     break
@@ -105,6 +111,8 @@ class Neo4jStore(Store):
         try:
             with self._session(write) as session:
                 rows = session.execute_write(work) if write else session.execute_read(work)
+        except _WorkLimitPassed as error:
+            raise QueryError(work_refused(work_limit)) from error
         except ClientError as error:
             raise _query_error(error, timeout_ms) from error
         except Neo4jError as error:
@@ -201,6 +209,25 @@ class StaleSweep:
         ):
             for start in range(0, len(elements), batch_rows):
                 tx.run(statement, ids=elements[start : start + batch_rows]).consume()
+
+
+class _WorkLimitPassed(Exception):
+    """Raised inside a read to roll it back once it has sent more values than the work limit."""
+
+
+def received_values(value: Any) -> int:
+    """How many values a result value holds: 1 for a scalar; a node or relationship 1 plus its
+    properties; a path its nodes and relationships; a list or map its items (at any depth).
+    """
+    if isinstance(value, neo4j.graph.Path):
+        return sum(received_values(n) for n in value.nodes) + sum(received_values(r) for r in value.relationships)
+    if isinstance(value, neo4j.graph.Entity):
+        return 1 + sum(received_values(item) for item in value.values())
+    if isinstance(value, dict):
+        return sum(received_values(item) for item in value.values()) or 1
+    if isinstance(value, list | tuple):
+        return sum(received_values(item) for item in value) or 1
+    return 1
 
 
 def _load_refused(error: Neo4jError) -> str:
