@@ -64,9 +64,18 @@ class Graph:
         write: bool = False,
         timeout_ms: int | None = None,
         row_limit: int | None = None,
+        work_limit: int | None = None,
     ) -> list[Row]:
-        """Run Cypher with parameters; read-only unless ``write=True`` (which needs a writable Graph)."""
-        return self.store.run(query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit)
+        """Run Cypher with parameters; read-only unless ``write=True`` (which needs a writable Graph).
+
+        Past ``row_limit`` rows, ``timeout_ms`` milliseconds (0: no deadline) or ``work_limit``
+        units of work (kglite: its work budget; Neo4j: values received), a ``QueryError`` says so.
+        ``ruralgraph cypher`` runs with ``store.base.CYPHER_ROW_LIMIT``, ``CYPHER_TIMEOUT_MS`` and
+        ``CYPHER_WORK_LIMIT``; here each is off unless given.
+        """
+        return self.store.run(
+            query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit, work_limit=work_limit
+        )
 
     def stats(self) -> Counts:
         """Node counts per label and relationship counts per type."""
@@ -221,13 +230,19 @@ class Graph:
             max_nodes=max_nodes or MAX_NODES,
         )
 
-    def export(self, fmt: str, target: Path | str) -> list[Path]:
-        """Export the graph as graphml, gexf, json or neo4j-csv."""
+    def export(self, fmt: str, target: Path | str, *, spreadsheet_safe: bool = False) -> list[Path]:
+        """Export the graph as graphml, gexf, json or neo4j-csv.
+
+        neo4j-csv is for ``neo4j-admin``, so its text is exact; ``spreadsheet_safe`` neutralises
+        formulas in it (a leading ``'``) for CSVs that will be opened in a spreadsheet.
+        """
         from ruralgraph.views.export import FORMATS, export_graph
 
         if fmt not in FORMATS:
             raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-        return export_graph(self.to_networkx(), fmt, Path(target))
+        if spreadsheet_safe and fmt != "neo4j-csv":
+            raise BadOption("--spreadsheet-safe applies to neo4j-csv only (graphml, gexf and json hold no formulas)")
+        return export_graph(self.to_networkx(), fmt, Path(target), spreadsheet_safe=spreadsheet_safe)
 
     def load(
         self,

@@ -19,9 +19,10 @@ from rich.console import Console
 
 from ruralgraph import api, schema
 from ruralgraph.errors import BadOption, RuralgraphError
-from ruralgraph.output import FORMATS, render
+from ruralgraph.output import FORMATS, render, visible
 from ruralgraph.queries import parse_params
 from ruralgraph.settings import StoreSettings
+from ruralgraph.store.base import CYPHER_ROW_LIMIT, CYPHER_TIMEOUT_MS, CYPHER_WORK_LIMIT
 
 if TYPE_CHECKING:
     from ruralgraph.loading.load import LoadReport
@@ -55,11 +56,33 @@ ParamOption = Annotated[
     typer.Option(
         "--param",
         "-p",
-        help="name=value (JSON values allowed); names of entities resolve through ids, names and aliases.",
+        help=(
+            'name=value: a value that reads as JSON (141031, 1.5, true, [1,2], "x") is that, anything else '
+            "is text; name:TYPE=value says the type (str, int, float, bool, json): -p code:str=141031 stays text. "
+            "Names of entities resolve through ids, names and aliases."
+        ),
     ),
 ]
 TimeoutOption = Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")]
 LimitOption = Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")]
+CypherTimeout = Annotated[
+    int, typer.Option("--timeout", min=0, help="Give up after this many milliseconds (0: no deadline).")
+]
+CypherLimit = Annotated[
+    int, typer.Option("--limit", min=0, help="Refuse results longer than this many rows (0: no limit).")
+]
+CypherWork = Annotated[
+    int,
+    typer.Option(
+        "--max-work",
+        min=0,
+        help=(
+            "Refuse a query that needs more than this many units of work, which keeps an unbounded pattern from "
+            "exhausting memory (0: no limit). kglite counts intermediate rows and scans; Neo4j, which streams, "
+            "the values received (a path counts its nodes and relationships, each with its properties)."
+        ),
+    ),
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -97,8 +120,12 @@ def store_options(command: F) -> F:
 
 
 def say(message: str) -> None:
-    """A message for people, on standard error, printed literally (no markup, no highlighting)."""
-    stderr.print(message, markup=False, highlight=False)
+    """A message for people, on standard error, printed literally (no markup, no highlighting).
+
+    Control characters in it (a stored name quoted in an error) are shown as escapes, never sent
+    to the terminal.
+    """
+    stderr.print(visible(message), markup=False, highlight=False)
 
 
 def print_rows(rows: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
@@ -216,13 +243,21 @@ def cypher(
     settings: StoreSettings,
     param: ParamOption = [],  # noqa: B006
     write: Annotated[bool, typer.Option(help="Allow the statement to write.")] = False,
-    timeout: TimeoutOption = None,
-    limit: LimitOption = None,
+    timeout: CypherTimeout = CYPHER_TIMEOUT_MS,
+    limit: CypherLimit = CYPHER_ROW_LIMIT,
+    max_work: CypherWork = CYPHER_WORK_LIMIT,
     fmt: FormatOption = "table",
 ) -> None:
-    """Run a Cypher statement (read-only unless --write)."""
+    """Run a Cypher statement (read-only unless --write), stopped cleanly past --limit, --timeout or --max-work."""
     with api.Graph(settings, writable=write) as graph:
-        rows = graph.cypher(query, parse_params(param), write=write, timeout_ms=timeout, row_limit=limit)
+        rows = graph.cypher(
+            query,
+            parse_params(param),
+            write=write,
+            timeout_ms=timeout,  # 0 turns the engines' deadline off
+            row_limit=limit or None,
+            work_limit=max_work or None,
+        )
     print_rows(rows, fmt)
 
 
@@ -391,10 +426,19 @@ def export(
     fmt: Annotated[str, typer.Argument(help="graphml, gexf, json or neo4j-csv.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file (or folder, for neo4j-csv).")],
     settings: StoreSettings,
+    spreadsheet_safe: Annotated[
+        bool,
+        typer.Option(
+            help=(
+                "neo4j-csv: put a ' before text that begins with = + - @ (a spreadsheet formula). Off by default: "
+                "neo4j-admin reads no formulas and would import the ' as part of the value."
+            )
+        ),
+    ] = False,
 ) -> None:
     """Export the graph for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv)."""
     with api.Graph(settings) as graph:
-        written = graph.export(fmt, output)
+        written = graph.export(fmt, output, spreadsheet_safe=spreadsheet_safe)
     for written_path in written:
         say(f"wrote {written_path}")
 

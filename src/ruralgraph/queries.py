@@ -16,6 +16,7 @@ a Cypher parameter: user input never becomes query text.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -341,16 +342,66 @@ def ask(
     return Answer(name, bound, columns, typed)
 
 
+PARAM_TYPES = ("str", "int", "float", "bool", "json")
+
+
 def parse_params(pairs: Iterable[str]) -> dict[str, Any]:
-    """``name=value`` pairs (the CLI's ``-p``); a value that reads as JSON (a number, list, true) is taken as such."""
+    """``name=value`` pairs (the CLI's ``-p``) → parameter values.
+
+    The typing rule: ``name=value`` takes the value as JSON when it reads as JSON (a number such
+    as ``141031`` or ``1.5``, ``true``/``false``/``null``, a ``[list]``, an ``{object}`` or a
+    ``"quoted string"``) and as text otherwise (``中国扶贫基金会``, ``2024-01-01``). ``name:TYPE=value``
+    says the type instead: ``str`` (always text: ``c:str=141031`` stays the text "141031"),
+    ``int``, ``float``, ``bool`` (true or false) or ``json``. NaN and Infinity are not JSON, so
+    an untyped ``NaN`` is text and a typed one is refused.
+
+    >>> parse_params(["c=141031", "code:str=141031", "name=甲", "ok:bool=TRUE", "xs=[1, 2]"])
+    {'c': 141031, 'code': '141031', 'name': '甲', 'ok': True, 'xs': [1, 2]}
+    """
     params: dict[str, Any] = {}
     for pair in pairs:
-        name, sep, raw = pair.partition("=")
-        if not sep or not name.strip():
-            raise QueryError(f"-p {pair!r} is not name=value")
-        try:
-            value: Any = json.loads(raw)
-        except json.JSONDecodeError:
-            value = raw
-        params[name.strip()] = value
+        target, sep, raw = pair.partition("=")
+        name, typed, kind = (part.strip() for part in target.partition(":"))
+        if not sep or not name:
+            raise QueryError(f"-p {pair!r} is not name=value (or name:TYPE=value)")
+        if typed and kind not in PARAM_TYPES:
+            raise QueryError(f"-p {pair!r}: unknown type {kind!r}; use one of {', '.join(PARAM_TYPES)}")
+        params[name] = _typed_value(name, kind, raw) if typed else _untyped_value(raw)
     return params
+
+
+def _strict_json(raw: str) -> Any:
+    """JSON as the standard defines it: NaN and Infinity (which Python's json accepts) are refused."""
+
+    def refuse(constant: str) -> Any:
+        raise ValueError(f"{constant} is not JSON")
+
+    return json.loads(raw, parse_constant=refuse)
+
+
+def _untyped_value(raw: str) -> Any:
+    try:
+        return _strict_json(raw)
+    except ValueError:  # json.JSONDecodeError is a ValueError
+        return raw
+
+
+def _typed_value(name: str, kind: str, raw: str) -> Any:
+    """The value of ``name:kind=raw``; a value that is not of its type is refused, saying so."""
+    try:
+        if kind == "str":
+            return raw
+        if "_" in raw:  # Python reads 1_000 as a number; people mean no such thing
+            raise ValueError
+        if kind == "int":
+            return int(raw.strip(), 10)
+        if kind == "float":
+            value = float(raw)
+            if not math.isfinite(value):
+                raise ValueError
+            return value
+        if kind == "bool":
+            return {"true": True, "false": False}[raw.strip().lower()]
+        return _strict_json(raw)
+    except (ValueError, KeyError) as error:
+        raise QueryError(f"-p {name}:{kind}={raw!r}: not a valid {kind}") from error

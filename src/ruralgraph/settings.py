@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
+from ruralgraph.errors import BadOption
+
 DEFAULT_DB = "ruralgraph.kgl"
+NEO4J_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class StoreSettings:
     @classmethod
     def with_uri_credentials(cls, uri: str, **credentials: str | None) -> StoreSettings:
         """Settings for a Neo4j URI; a ``user:password@`` in the URI is taken out and used as credentials."""
+        check_neo4j_uri(uri)
         try:
             parts = urlsplit(uri)
             user, password = parts.username, parts.password
@@ -73,6 +77,39 @@ class StoreSettings:
         return f"kglite {self.db}"
 
 
+def check_neo4j_uri(uri: str) -> None:
+    """Refuse a Neo4j URI the driver cannot use (``BadOption``, exit 2), saying what is wrong and never the password.
+
+    >>> check_neo4j_uri("bolt://localhost:99999")
+    Traceback (most recent call last):
+    ruralgraph.errors.BadOption: the Neo4j URI bolt://localhost:99999 has no usable port: port 99999 is not ...
+    """
+    expected = "expected bolt://HOST:PORT or neo4j://HOST:PORT (or the +s and +ssc forms for TLS)"
+    try:
+        parts = urlsplit(uri)
+    except ValueError as error:
+        raise BadOption(f"the Neo4j URI {redact_uri(uri)} cannot be read ({error}); {expected}") from None
+    shown = redact_uri(uri)
+    if parts.scheme.lower() not in NEO4J_SCHEMES:
+        scheme = f"scheme {parts.scheme + '://'!r}" if parts.scheme else "no scheme"
+        raise BadOption(f"the Neo4j URI {shown} has {scheme}, not one Neo4j's driver speaks; {expected}")
+    if not parts.hostname:
+        raise BadOption(f"the Neo4j URI {shown} names no host; {expected}")
+    after_host = _host_port(parts).rpartition("]")[2]  # past an IPv6 address in brackets
+    port_text = after_host.rpartition(":")[2] if ":" in after_host else ""
+    if port_text and not (port_text.isascii() and port_text.isdigit()):
+        raise BadOption(f"the Neo4j URI {shown} has no usable port: {port_text!r} is not a number; {expected}")
+    if port_text and not 1 <= int(port_text) <= 65535:
+        raise BadOption(
+            f"the Neo4j URI {shown} has no usable port: port {port_text} is not between 1 and 65535; {expected}"
+        )
+
+
+def _host_port(parts: SplitResult) -> str:
+    """``host:port`` of a URI, as written (without parsing the port, which may be malformed)."""
+    return parts.netloc.rpartition("@")[2]
+
+
 def redact_uri(uri: str) -> str:
     """The URI without any password in it (``bolt://user:pw@host`` → ``bolt://user@host``)."""
     try:
@@ -86,5 +123,5 @@ def redact_uri(uri: str) -> str:
 
 def _with_user(parts: SplitResult, user: str | None) -> str:
     """The URI again with only ``user`` (or nobody) before the host: never a password."""
-    netloc = (f"{user}@" if user else "") + (parts.hostname or "") + (f":{parts.port}" if parts.port else "")
+    netloc = (f"{user}@" if user else "") + _host_port(parts)
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

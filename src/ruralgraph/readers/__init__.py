@@ -7,6 +7,7 @@ decisions file. The loading passes take the result from here, once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,25 +37,24 @@ class Inputs:
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """The input files named, with folders searched recursively (hidden files skipped)."""
+    """The input files named, with folders searched recursively (hidden files skipped).
+
+    A folder or file that cannot be read is a problem naming it, never skipped: a load that
+    silently left out an unreadable folder would look complete and be short.
+    """
     found: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in INPUT_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
-            )
+            files, unreadable = _walk(path)
+            found.extend(files)
+            problems.extend(unreadable)
         elif path.is_file():
             found.append(path)
         else:
             problems.append(Problem(str(path), None, "", "no such file or folder"))
+    problems.extend(problem for file in found if (problem := _unreadable(file)) is not None)
     if problems:
         raise InvalidInput(problems)
     return found
@@ -63,6 +63,33 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
 def _add(decisions: Decisions, found: Decisions) -> None:
     decisions.merges.extend(found.merges)
     decisions.distinct.extend(found.distinct)
+
+
+def _walk(folder: Path) -> tuple[list[Path], list[Problem]]:
+    """The input files under ``folder`` (sorted, hidden ones left out) and a problem per folder that cannot be read."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+
+    def refused(error: OSError) -> None:
+        where = error.filename if error.filename is not None else folder
+        problems.append(Problem(str(where), None, "", f"cannot read this folder: {error.strerror or error}"))
+
+    for top, folders, names in os.walk(folder, onerror=refused):
+        folders[:] = sorted(name for name in folders if not name.startswith("."))  # hidden folders are not input
+        for name in names:
+            file = Path(top) / name
+            if not name.startswith(".") and file.suffix.lower() in INPUT_SUFFIXES and file.is_file():
+                files.append(file)
+    return sorted(files), problems
+
+
+def _unreadable(file: Path) -> Problem | None:
+    """A problem if ``file`` cannot be opened for reading (no permission, a broken disk), else None."""
+    try:
+        with file.open("rb"):
+            return None
+    except OSError as error:
+        return Problem(str(file), None, "", f"cannot read this file: {error.strerror or error}")
 
 
 def open_inputs(paths: Iterable[Path | str], decisions_files: Iterable[Path | str] = ()) -> Inputs:

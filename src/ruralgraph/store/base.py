@@ -25,6 +25,18 @@ Progress = Callable[[int], None]  # called with how many more records were writt
 READ_ONLY_STORE = "this store was opened read-only"
 WRITE_REFUSED = "the query writes to the graph; pass --write (write=True) to allow it"
 
+# The guards ``ruralgraph cypher`` runs with unless told otherwise (0 turns one off): an ad-hoc
+# query such as MATCH p=(a)-[*]-(b) RETURN p grows without bound (5.8 GB on the bundled data),
+# and a row limit alone does not stop it on kglite, which computes every row before it keeps the
+# first N. The work limit (kglite's max_work_units: intermediate rows and scan work) is what
+# bounds its memory: 1,000,000 units stays under 1 GB on the worst path query measured. Neo4j
+# streams, so there the limit counts the values received (neo4j.received_values), which bounds
+# this process however large each row is; a row limit alone would not (100,000 long paths).
+CYPHER_ROW_LIMIT = 100_000
+CYPHER_TIMEOUT_MS = 60_000
+CYPHER_WORK_LIMIT = 1_000_000
+INT64 = (-(2**63), 2**63 - 1)  # the integers both engines store
+
 
 def count_rows(counts: Counts) -> list[Row]:
     """Counts per label and per type as rows (kind, name, count), as ``stats`` and ``load`` print them."""
@@ -64,23 +76,34 @@ class Store(ABC):
         write: bool = False,
         timeout_ms: int | None = None,
         row_limit: int | None = None,
+        work_limit: int | None = None,
     ) -> list[Row]:
         """Run one Cypher statement; rows come back as plain Python values (see ``plain_value``).
 
         Without ``write`` the query is refused if it would write (``readonly.assert_read_only``), and
-        the engine runs it read-only as well. Past ``row_limit`` rows or ``timeout_ms``
-        milliseconds, a ``QueryError`` says so.
+        the engine runs it read-only as well. Past ``row_limit`` rows, ``timeout_ms`` milliseconds
+        (``0``: no deadline; ``None``: the engine's default) or ``work_limit`` units of work (kglite:
+        its work budget; Neo4j: values received), a ``QueryError`` says so. An integer parameter
+        beyond 64 bits is refused first.
         """
         if write and not self.writable:
             raise QueryError(READ_ONLY_STORE)
         if not write:
             assert_read_only(query)
+        params = dict(params or {})
+        check_params(params)
         fetch = None if row_limit is None else row_limit + 1  # one more row tells that the limit was passed
-        return check_row_limit(self._execute(query, dict(params or {}), write, timeout_ms, fetch), row_limit)
+        return check_row_limit(self._execute(query, params, write, timeout_ms, fetch, work_limit), row_limit)
 
     @abstractmethod
     def _execute(
-        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+        self,
+        query: str,
+        params: dict[str, Any],
+        write: bool,
+        timeout_ms: int | None,
+        fetch: int | None,
+        work_limit: int | None,
     ) -> list[Row]:
         """Run one statement on the engine (read-only unless ``write``), returning at most ``fetch`` rows."""
 
@@ -134,6 +157,34 @@ class Store(ABC):
             "nodes": {row["label"]: row["count"] for row in sorted(nodes, key=lambda r: r["label"])},
             "relationships": {row["type"]: row["count"] for row in sorted(rels, key=lambda r: r["type"])},
         }
+
+
+def check_params(params: Mapping[str, Any]) -> None:
+    """Refuse an integer parameter (at any depth) that neither engine can hold, naming it."""
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+            raise QueryError(
+                f"parameter {where} = {value} does not fit in a 64-bit integer, which is what the stores hold; "
+                "pass it as text (-p name:str=…) or as a number with a decimal point"
+            )
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list | tuple):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+
+    for name, value in params.items():
+        walk(value, name)
+
+
+def work_refused(work_limit: int | None) -> str:
+    """The message for a query stopped at its work limit."""
+    return (
+        f"the query needed more than {work_limit} units of work (the work limit, which keeps an unbounded "
+        "pattern from exhausting memory); bound it (a LIMIT, a *1..3 on variable-length patterns) or raise --max-work"
+    )
 
 
 def check_row_limit(rows: list[Row], row_limit: int | None) -> list[Row]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import stat
 import warnings
 from collections.abc import Iterable
 from pathlib import Path
@@ -22,7 +24,7 @@ if TYPE_CHECKING:
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
+from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
 
@@ -45,6 +47,14 @@ class KgliteStore(Store):
     def __init__(self, path: Path, *, writable: bool) -> None:
         self.path = Path(path)
         self.writable = writable
+        if writable:
+            refuse_read_only_file(self.path)
+        elif not self.path.exists():
+            # A mistyped --db must not read as an empty graph: loading is what creates a store.
+            raise StoreError(
+                f"there is no store at {self.path}: check --db (or $RURALGRAPH_DB), or create it with "
+                f"`ruralgraph load PATHS --db {self.path}`"
+            )
         try:
             if writable:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,37 +62,66 @@ class KgliteStore(Store):
                 # write becomes durable, so readers (who read the saved file) and a writer that
                 # reopens after a crash always see the same graph: the old one or the new one.
                 self._graph = kglite.open(str(self.path), durable="off")
-            elif self.path.exists():
-                self._graph = kglite.load(str(self.path))
             else:
-                self._graph = kglite.KnowledgeGraph()
+                self._graph = kglite.load(str(self.path))
         except kglite.WriterLeaseHeldError as error:
             raise StoreError(
                 f"{self.path} is in use: another ruralgraph process is writing it. "
                 "Wait for it to finish; reading commands work meanwhile."
             ) from error
+        except kglite.FileIoError as error:
+            purpose = " for writing" if writable else ""
+            raise StoreError(f"cannot open {self.path}{purpose}: {io_reason(error)}") from error
         except (kglite.FileError, kglite.FileFormatError, OSError, ValueError) as error:
             raise StoreError(f"cannot open {self.path}: {error}") from error
         self._graph.read_only(True)
 
     def _execute(
-        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+        self,
+        query: str,
+        params: dict[str, Any],
+        write: bool,
+        timeout_ms: int | None,
+        fetch: int | None,
+        work_limit: int | None,
     ) -> list[Row]:
         """One statement through kglite, its read-only mode on unless ``write``; saved after a write."""
         self._graph.read_only(not write)
         try:
-            result = self._graph.cypher(query, params=params, timeout_ms=timeout_ms, row_limit=fetch)
+            result = self._graph.cypher(
+                query, params=params, timeout_ms=timeout_ms, row_limit=fetch, max_work_units=work_limit
+            )
         except kglite.ReadOnlyError as error:
             raise QueryError(WRITE_REFUSED) from error
         except kglite.CypherTimeoutError as error:
             raise QueryError(timed_out(timeout_ms)) from error
-        except (kglite.KgError, ValueError, RuntimeError) as error:
+        except kglite.CypherExecutionError as error:
+            if work_limit is not None and "max_work_units" in str(error):
+                raise QueryError(work_refused(work_limit)) from error
+            raise QueryError(f"kglite: {error}") from error
+        except (kglite.KgError, ValueError, RuntimeError, OverflowError, TypeError) as error:
             raise QueryError(f"kglite: {error}") from error
         finally:
             self._graph.read_only(True)
         if write:
-            self._graph.save()
+            self._save("the statement")
         return [plain_row(row) for row in _rows(result)]
+
+    def _save(self, what: str) -> None:
+        """Save atomically; a failed save (disk full, read-only file system) drops the unsaved change.
+
+        The file is untouched (kglite writes a temp file and renames it only when complete). The
+        graph in memory is dropped and the file opened again, never ``close()``d, which would try
+        to save once more.
+        """
+        try:
+            self._graph.save()
+        except (kglite.FileIoError, OSError) as error:
+            self._discard_unsaved(reopen=False)  # the store is given up: a close would try to save again
+            raise StoreError(
+                f"cannot save {self.path}: {io_reason(error)}. {what.capitalize()} was not saved; "
+                "the store holds what it held before"
+            ) from error
 
     def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
         """Every chunk or nothing, then an atomic save.
@@ -106,7 +145,7 @@ class KgliteStore(Store):
             if self._graph is not None:
                 self._graph.read_only(True)
         checkpoint("before-save")
-        self._graph.save()
+        self._save("this load")
         checkpoint("after-save")
 
     def _is_empty(self) -> bool:
@@ -154,7 +193,7 @@ class KgliteStore(Store):
             self._graph.cypher(statement_for(chunk), params={"rows": chunk.rows})
         checkpoint("before-commit")
 
-    def _discard_unsaved(self) -> None:
+    def _discard_unsaved(self, *, reopen: bool = True) -> None:
         """Drop the unsaved changes of a failed bulk write and open the file again.
 
         Not ``close()``: kglite's close checkpoints whatever is in memory, which after a failed
@@ -164,7 +203,9 @@ class KgliteStore(Store):
         graph, self._graph = self._graph, None  # type: ignore[assignment]
         del graph
         gc.collect()
-        with contextlib.suppress(kglite.WriterLeaseHeldError):
+        if not reopen:
+            return
+        with contextlib.suppress(kglite.FileIoError):  # the lease held elsewhere, or the disk still full
             self._graph = kglite.open(str(self.path), durable="off")
 
     def apply_schema(self, statements: Iterable[str]) -> None:
@@ -185,6 +226,30 @@ class KgliteStore(Store):
     def graph(self) -> kglite.KnowledgeGraph:
         """The kglite graph itself, for engine-specific work (the benchmarks' raw bulk path)."""
         return self._graph
+
+
+def refuse_read_only_file(path: Path) -> None:
+    """Refuse to write a store file that is read-only: by its mode (0444), for this user, or on its file system.
+
+    The save replaces the file by renaming a new one over it, which the file's own mode does not
+    stop (and root ignores mode bits), so the mode bits are checked here, before anything is written.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if os.statvfs(path).f_flag & os.ST_RDONLY:
+        raise StoreError(f"{path} is on a read-only file system: ruralgraph cannot write it; reading commands work")
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(path, os.W_OK):
+        raise StoreError(
+            f"{path} is read-only (mode {stat.filemode(mode)}): ruralgraph will not write it. "
+            f"Make it writable (chmod u+w {path}) to load into it; reading commands work as they are"
+        )
+
+
+def io_reason(error: BaseException) -> str:
+    """What went wrong with a file, in plain words (kglite's prefix taken off)."""
+    return str(error).removeprefix("File I/O error: ").strip() or type(error).__name__
 
 
 def _rows(result: Any) -> list[dict[str, Any]]:

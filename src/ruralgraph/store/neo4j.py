@@ -17,8 +17,8 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.settings import StoreSettings, redact_uri
-from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked
+from ruralgraph.settings import StoreSettings, check_neo4j_uri, redact_uri
+from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
 
@@ -34,6 +34,7 @@ class Neo4jStore(Store):
 
     def __init__(self, settings: StoreSettings, *, writable: bool) -> None:
         assert settings.neo4j_uri is not None
+        check_neo4j_uri(settings.neo4j_uri)
         self.uri = redact_uri(settings.neo4j_uri)
         self.writable = writable
         self._database = settings.neo4j_database or None
@@ -76,15 +77,32 @@ class Neo4jStore(Store):
         return self._driver.session(database=self._database, default_access_mode=mode)
 
     def _execute(
-        self, query: str, params: dict[str, Any], write: bool, timeout_ms: int | None, fetch: int | None
+        self,
+        query: str,
+        params: dict[str, Any],
+        write: bool,
+        timeout_ms: int | None,
+        fetch: int | None,
+        work_limit: int | None,
     ) -> list[Row]:
-        """One statement in its own transaction, in READ access mode unless ``write``."""
+        """One statement in its own transaction, in READ access mode unless ``write``.
+
+        Rows stream from the server, and the server's ``dbms.memory.transaction.total.max``
+        bounds what a query holds there; what this process holds is bounded by ``fetch`` rows
+        and by ``work_limit`` values received (``received_values``): past it the transaction is
+        rolled back, which stops the query on the server too.
+        """
         timeout = None if timeout_ms is None else timeout_ms / 1000
 
         @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
             rows: list[Row] = []
+            received = 0
             for record in tx.run(query, params):
+                if work_limit is not None:
+                    received += sum(received_values(value) for value in record.values())
+                    if received > work_limit:
+                        raise _WorkLimitPassed  # rolls the transaction back
                 rows.append({key: plain_value(record[key]) for key in record.keys()})  # noqa: SIM118 - a Record
                 if fetch is not None and len(rows) >= fetch:
                     break
@@ -93,6 +111,8 @@ class Neo4jStore(Store):
         try:
             with self._session(write) as session:
                 rows = session.execute_write(work) if write else session.execute_read(work)
+        except _WorkLimitPassed as error:
+            raise QueryError(work_refused(work_limit)) from error
         except ClientError as error:
             raise _query_error(error, timeout_ms) from error
         except Neo4jError as error:
@@ -189,6 +209,25 @@ class StaleSweep:
         ):
             for start in range(0, len(elements), batch_rows):
                 tx.run(statement, ids=elements[start : start + batch_rows]).consume()
+
+
+class _WorkLimitPassed(Exception):
+    """Raised inside a read to roll it back once it has sent more values than the work limit."""
+
+
+def received_values(value: Any) -> int:
+    """How many values a result value holds: 1 for a scalar; a node or relationship 1 plus its
+    properties; a path its nodes and relationships; a list or map its items (at any depth).
+    """
+    if isinstance(value, neo4j.graph.Path):
+        return sum(received_values(n) for n in value.nodes) + sum(received_values(r) for r in value.relationships)
+    if isinstance(value, neo4j.graph.Entity):
+        return 1 + sum(received_values(item) for item in value.values())
+    if isinstance(value, dict):
+        return sum(received_values(item) for item in value.values()) or 1
+    if isinstance(value, list | tuple):
+        return sum(received_values(item) for item in value) or 1
+    return 1
 
 
 def _load_refused(error: Neo4jError) -> str:

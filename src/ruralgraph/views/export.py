@@ -4,6 +4,12 @@ GraphML and GEXF cannot hold lists, so list properties (aliases) are joined with
 node-link JSON keeps every value as it is. The CSVs follow ``neo4j-admin database import``'s
 header format (``id:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed columns, ``;``
 between array items), one file per label and per relationship type, with the command to run.
+
+Those CSVs keep text exactly as stored, including text that begins with ``=``, ``+``, ``-`` or
+``@``: they are for ``neo4j-admin``, which reads no formulas, and a neutralising ``'`` would
+become part of every such value in the imported database. For CSVs that a person will open in a
+spreadsheet, ``spreadsheet_safe=True`` (``--spreadsheet-safe``) neutralises them as
+``--format csv`` does (``output.spreadsheet_safe``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 import networkx as nx
 
 from ruralgraph.errors import BadOption
+from ruralgraph.output import spreadsheet_safe as neutralised
 
 FORMATS = ("graphml", "gexf", "json", "neo4j-csv")
 ARRAY_DELIMITER = ";"
@@ -35,8 +42,10 @@ def _scalar(value: Any) -> Any:
     return "; ".join(str(v) for v in value) if isinstance(value, list) else value
 
 
-def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
+def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path, *, spreadsheet_safe: bool = False) -> list[Path]:
     """Write a property graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv).
+
+    ``spreadsheet_safe`` neutralises formulas in the neo4j-csv text cells (see the module's doc).
 
     >>> import tempfile
     >>> g = nx.MultiDiGraph(); g.add_node("a", label="Organization", name="甲", aliases=["甲会"])
@@ -45,7 +54,7 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path) -> list[Path]:
     """
     target = Path(target)
     if fmt == "neo4j-csv":
-        return write_neo4j_csv(graph, target)
+        return write_neo4j_csv(graph, target, spreadsheet_safe=spreadsheet_safe)
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
         nx.write_graphml(flat_graph(graph), target, encoding="utf-8")
@@ -73,17 +82,23 @@ def _csv_type(values: list[Any]) -> str:
     return "string"
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, spreadsheet_safe: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ARRAY_DELIMITER.join(str(v) for v in value)
-    return str(value)
+        text = ARRAY_DELIMITER.join(str(v) for v in value)
+    elif isinstance(value, str):
+        text = value
+    else:
+        return str(value)  # a number is never a formula
+    return neutralised(text) if spreadsheet_safe else text
 
 
-def _write_table(path: Path, fixed: list[tuple[str, str]], rows: list[dict[str, Any]], skip: set[str]) -> None:
+def _write_table(
+    path: Path, fixed: list[tuple[str, str]], rows: list[dict[str, Any]], skip: set[str], spreadsheet_safe: bool
+) -> None:
     """One CSV: fixed columns (header, key) first, then every property with its neo4j-admin type."""
     props = sorted({k for row in rows for k in row} - skip)
     typed = [(f"{p}:{_csv_type([row.get(p) for row in rows])}", p) for p in props]
@@ -91,11 +106,14 @@ def _write_table(path: Path, fixed: list[tuple[str, str]], rows: list[dict[str, 
         writer = csv.writer(handle)
         writer.writerow([header for header, _ in fixed] + [header for header, _ in typed])
         for row in rows:
-            writer.writerow([_cell(row.get(key)) for _, key in fixed] + [_cell(row.get(key)) for _, key in typed])
+            writer.writerow([_cell(row.get(key), spreadsheet_safe) for _, key in [*fixed, *typed]])
 
 
-def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
-    """nodes_<Label>.csv and rels_<TYPE>.csv in neo4j-admin's format, plus import.sh."""
+def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path, *, spreadsheet_safe: bool = False) -> list[Path]:
+    """nodes_<Label>.csv and rels_<TYPE>.csv in neo4j-admin's format, plus import.sh.
+
+    Text is exact unless ``spreadsheet_safe`` (see the module's doc).
+    """
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     by_label: dict[str, list[dict[str, Any]]] = {}
@@ -103,7 +121,7 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
         by_label.setdefault(data["label"], []).append(dict(data))
     for label, rows in sorted(by_label.items()):
         path = folder / f"nodes_{label}.csv"
-        _write_table(path, [("id:ID", "id"), (":LABEL", "label")], rows, {"id", "label"})
+        _write_table(path, [("id:ID", "id"), (":LABEL", "label")], rows, {"id", "label"}, spreadsheet_safe)
         written.append(path)
     by_type: dict[str, list[dict[str, Any]]] = {}
     for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[2]["type"], e[0], e[1])):
@@ -111,7 +129,11 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path) -> list[Path]:
     for rel_type, rows in sorted(by_type.items()):
         path = folder / f"rels_{rel_type}.csv"
         _write_table(
-            path, [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")], rows, {"start", "end", "type"}
+            path,
+            [(":START_ID", "start"), (":END_ID", "end"), (":TYPE", "type")],
+            rows,
+            {"start", "end", "type"},
+            spreadsheet_safe,
         )
         written.append(path)
     nodes = " ".join(f"--nodes={p.name}" for p in written if p.name.startswith("nodes_"))
