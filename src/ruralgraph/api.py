@@ -265,10 +265,18 @@ def record_decision(
     distinct: tuple[str, str] | None = None,
     note: str | None = None,
 ) -> Path:
-    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written."""
+    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written.
+
+    A decision that would break the next load (an id merged into itself, a chain or circle of merges,
+    a merge across labels or of an id no input declares, a pair both merged and distinct) is refused
+    with ``BadOption`` and nothing is written.
+    """
+    from ruralgraph.readers import input_nodes
     from ruralgraph.tools.dedupe import record_decision as record
 
-    return record(decisions_file(paths), merge=merge, distinct=distinct, note=note)
+    records, _ = input_nodes(paths)
+    labels = {node.id: node.label for node, _ in records.nodes}
+    return record(decisions_file(paths), labels, merge=merge, distinct=distinct, note=note)
 
 
 def synth(size: str, output: Path, seed: int = 7) -> SynthReport:

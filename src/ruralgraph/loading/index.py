@@ -26,7 +26,7 @@ from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
 from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, RegionLevel, Relationship, Source, node_search_keys
 from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
-from ruralgraph.readers.decisions import Decisions
+from ruralgraph.readers.decisions import Decisions, as_problems, label_conflicts
 from ruralgraph.readers.records import InputSource, Where
 from ruralgraph.store.chunks import Chunk, Chunker
 
@@ -69,6 +69,7 @@ class ValidationIndex:
     adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
     extra_aliases: dict[str, list[str]] = field(default_factory=dict)  # kept id → names of merged duplicates
     merged_into: dict[str, str] = field(default_factory=dict)
+    merged_labels: dict[str, str] = field(default_factory=dict)  # merged id → the label it was declared with
     conflicts: list[tuple[str, Where, Where]] = field(default_factory=list)  # id, first, again
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
@@ -78,6 +79,8 @@ class ValidationIndex:
 
     def __post_init__(self) -> None:
         self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
+        for merge in self.decisions.merges:
+            self._number(merge.keep)  # so that a kept id the store already holds is looked up there
 
     def _number(self, node_id: str) -> int:
         number = self.ids.get(node_id)
@@ -110,6 +113,7 @@ class ValidationIndex:
 
     def _node(self, node: Node, where: Where) -> None:
         if node.id in self.merged_into:
+            self.merged_labels.setdefault(node.id, node.label)
             gone = self.extra_aliases.setdefault(self.merged_into[node.id], [])
             gone.extend([node.name, *node.aliases])
             return
@@ -179,9 +183,11 @@ class ValidationIndex:
         self.rel_seen[key] = digest
         props["source"] = source
         self.rel_spool.append((rel.type, start, end, source, props))
+        if start == end and not RELATIONSHIP_RULES[rel.type].self_loops:
+            merged = [ref for ref in (rel.from_, rel.to) if ref in self.merged_into]
+            why = f" (after the merge of {', '.join(map(repr, merged))} into {start!r})" if merged else ""
+            self._problem(where, "to", f"{start!r} cannot be {rel.type} itself{why}: the two ends must differ")
         if rel.type == "PART_OF":
-            if start == end:
-                self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
             self.part_of.append((start, end, where))
         self.rel_ends.append(RelEnds(key[0], key[2], key[3], rel.type, self._file(where.file), where.line))
 
@@ -195,6 +201,7 @@ class ValidationIndex:
             for node_id, label in known_in_store(missing).items():
                 self.labels[self.ids[node_id]] = label
         self._check_endpoints(names)
+        self._check_merges()
         self._check_cycles()
         if self.problems:
             raise InvalidInput(self.problems)
@@ -292,6 +299,17 @@ class ValidationIndex:
                         field_name,
                         f"{names[number]!r} is a {label}, but a {what} must be a {' or '.join(allowed)}",
                     )
+
+    def _check_merges(self) -> None:
+        """Each merge joins two nodes of one label that exist (declared here, or the kept one in the store)."""
+
+        def label_of(node_id: str) -> str | None:
+            if node_id in self.merged_labels:
+                return self.merged_labels[node_id]
+            return self.labels[self.ids[node_id]] if node_id in self.ids else None
+
+        for problem in as_problems(self.decisions, label_conflicts(self.decisions, label_of), "merges.yaml"):
+            self._problem(Where(problem.file, problem.line), problem.field, problem.message)
 
     def _check_cycles(self) -> None:
         graph = nx.DiGraph()

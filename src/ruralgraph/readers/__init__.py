@@ -14,7 +14,7 @@ from pathlib import Path
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.model import Node
 from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
-from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, read_decisions
+from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, as_problems, conflicts, read_decisions
 from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
 from ruralgraph.readers.records import InputSource, MemorySource, Records
 from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
@@ -74,8 +74,7 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
         file_problems: list[Problem] = []
         if path.name == DECISIONS_FILE:
             found, file_problems = read_decisions(path)
-            decisions.merges.extend(found.merges)
-            decisions.distinct.extend(found.distinct)
+            decisions.add(found)
         elif suffix in JSONL_SUFFIXES:
             sources.append(JsonlSource(path))
         elif suffix in CASE_FILE_SUFFIXES:
@@ -97,6 +96,7 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
                 Problem(str(path), None, "", f"unknown input format {suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")
             ]
         problems.extend(file_problems)
+    problems.extend(as_problems(decisions, conflicts(decisions), DECISIONS_FILE))  # across decisions files
     if problems:
         raise InvalidInput(problems)
     return Inputs(files, sources, decisions)

@@ -11,7 +11,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Problem, problems_from
+from ruralgraph.errors import Problem, problems_from, shown
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
@@ -59,5 +59,5 @@ def _item_line(items: Any, index: int) -> int | None:
 def explain_vocabulary(detail: ErrorDetails) -> str | None:
     """An unknown relationship type, worded with the schema's closed list."""
     if detail["type"] == "literal_error" and detail["loc"] and detail["loc"][-1] == "type":
-        return f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
+        return f"unknown relationship type {shown(detail.get('input'))}; the schema allows: {', '.join(REL_TYPES)}"
     return None
