@@ -77,6 +77,42 @@ def test_a_50_mb_case_file_is_refused_before_it_is_parsed(tmp_path: Path) -> Non
     assert "use the bulk JSON Lines format" in result.stderr
 
 
+def test_an_over_long_json_line_is_refused_while_it_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from ruralgraph.readers.jsonlines import read_jsonl
+
+    bulk = tmp_path / "one-long-line.jsonl"
+    with bulk.open("wb") as handle:  # 40 MiB without a line feed, then a good line
+        handle.write(b'{"label": "Organization", "id": "a", "kind": "other", "name": "')
+        for _ in range(40):
+            handle.write(b"x" * 2**20)
+        handle.write(b'"}\n{"label": "Organization", "id": "b", "name": "b", "kind": "other"}\n')
+    tracemalloc.start()
+    try:
+        read = list(read_jsonl(bulk))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 * 2**20  # the line is never held whole: about one 1 MiB piece at a time
+    assert [str(problem) for _, _, problems in read for problem in problems] == [
+        f"{bulk}:1: line is longer than 1024 KiB"
+    ]
+    assert [item.id for item, _, _ in read if item is not None] == ["b"]  # the next line keeps its number
+    assert read[-1][1].line == 2
+
+
+def test_an_over_long_csv_line_is_refused_with_its_line(tmp_path: Path) -> None:
+    table = tmp_path / "key_assistance_counties_long.csv"
+    table.write_text(
+        "province,prefecture,county,adcode,sources\n贵州省,铜仁市,德江县,520626,http://a.example/" + "x" * 2**21 + "\n",
+        encoding="utf-8",
+    )
+    result = run_cli("validate", str(table))
+    assert result.exit_code == 2
+    assert f"{table}:2: line is longer than 1024 KiB" in result.stderr
+
+
 # --- property-based: random case files and random corruptions -----------------------------------
 
 KINDS = ["foundation", "social_organization", "enterprise", "industry_association", "government", "other"]

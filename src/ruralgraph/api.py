@@ -363,20 +363,27 @@ def decisions_file(target: Path | str | None = None) -> Path:
 
 
 def record_decision(
+    paths: list[Path],
     target: Path | str | None = None,
     *,
     merge: tuple[str, str] | None = None,
     distinct: tuple[str, str] | None = None,
     note: str | None = None,
 ) -> Path:
-    """Record that two ids are one entity (``merge=(keep, duplicate)``) or distinct; returns the file written.
+    """Record that two ids of the inputs ``paths`` are one entity (``merge=(keep, duplicate)``) or distinct.
 
     The file is ``target`` (by default ``decisions.yaml`` in the current folder); ``load`` and
-    ``validate`` apply it with ``--decisions FILE`` (or when it is among their inputs).
+    ``validate`` apply it with ``--decisions FILE`` (or when it is among their inputs). A decision
+    that would break the next load (an id merged into itself, a chain or circle of merges, a merge
+    across labels or of an id no input declares, a pair both merged and distinct) is refused with
+    ``BadOption`` and nothing is written. Returns the file written.
     """
+    from ruralgraph.readers import input_nodes
     from ruralgraph.tools.dedupe import record_decision as record
 
-    return record(decisions_file(target), merge=merge, distinct=distinct, note=note)
+    records, _ = input_nodes(paths)
+    labels = {node.id: node.label for node, _ in records.nodes}
+    return record(decisions_file(target), labels, merge=merge, distinct=distinct, note=note)
 
 
 def synth(size: str, output: Path, seed: int = 7) -> SynthReport:

@@ -463,7 +463,7 @@ def dedupe(
 ) -> None:
     """List possible duplicates for a person to confirm; --confirm/--distinct record a decision (--decisions)."""
     if confirm or distinct:
-        written = api.record_decision(decisions, merge=confirm, distinct=distinct, note=note)
+        written = api.record_decision(paths, decisions, merge=confirm, distinct=distinct, note=note)
         say(f"recorded in {written}; load and validate apply it with --decisions {written}")
         return
     print_rows(

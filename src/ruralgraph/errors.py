@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,7 @@ if TYPE_CHECKING:
     from pydantic_core import ErrorDetails
 
 Loc = tuple[int | str, ...]
+_FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SHOWN_INPUT_CHARS = 120  # a refused value is quoted up to this length in a message, then cut
 
 
@@ -42,7 +44,8 @@ def field_path(loc: Loc) -> str:
         if isinstance(step, int):
             parts.append(f"[{step + 1}]")
         else:
-            parts.append(("." if parts else "") + str(step))
+            name = step if _FIELD_NAME.fullmatch(step) else shown(step)  # a key from the input may be anything
+            parts.append(("." if parts else "") + name)
     return "".join(parts)
 
 
@@ -64,9 +67,9 @@ def describe(detail: ErrorDetails, sections: Sequence[str] = ()) -> str:
     loc, kind = tuple(detail["loc"]), detail["type"]
     message = detail["msg"].removeprefix("Value error, ")
     if kind == "extra_forbidden" and len(loc) == 1 and sections:
-        return f"unknown section {loc[0]!r}; a case file has: {', '.join(sections)}"
+        return f"unknown section {shown(loc[0])}; a case file has: {', '.join(sections)}"
     if kind == "extra_forbidden":
-        return f"unknown field {loc[-1]!r}"
+        return f"unknown field {shown(loc[-1])}"
     if kind == "missing":
         return "is required"
     given = detail.get("input")

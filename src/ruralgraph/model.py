@@ -8,25 +8,106 @@ against it, and the query layer takes labels and relationship types only from it
 from __future__ import annotations
 
 import datetime as dt
+import re
+import unicodedata
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
-from ruralgraph.money import parse_amount
+from ruralgraph.errors import shown
+from ruralgraph.money import AMOUNT_CAP, parse_amount
 from ruralgraph.names import clean_name, merged_aliases, search_keys
+
+# Characters no stored text may hold: they are invisible, reorder what is shown around them, drive
+# terminals, or make XML exports ill-formed. C0 and C1 controls (tab and line feed are allowed in
+# multi-line text only), the bidirectional formatting characters, the line and paragraph separators,
+# and the non-characters U+FFFE and U+FFFF. Other format characters (zero-width space, joiners) stay:
+# they are common in text copied from web pages, and harmless.
+_REFUSED_FORMAT = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028\u2029")
+_MULTILINE_ALLOWED = frozenset("\t\n")
+
+
+def _refused_character(char: str, multiline: bool) -> bool:
+    if multiline and char in _MULTILINE_ALLOWED:
+        return False
+    category = unicodedata.category(char)
+    return category in ("Cc", "Cs") or char in _REFUSED_FORMAT or char in "\ufffe\uffff"
+
+
+def _plain_text(multiline: bool) -> AfterValidator:
+    """A validator refusing the characters above, naming the first one found (U+XXXX) and where it is."""
+
+    def check(value: str) -> str:
+        for position, char in enumerate(value, start=1):
+            if _refused_character(char, multiline):
+                name = unicodedata.name(char, "a control character")
+                allowed = " (tab and line feed are allowed only in multi-line text such as note)"
+                allowed = allowed if char in _MULTILINE_ALLOWED else ""
+                raise ValueError(
+                    f"character U+{ord(char):04X} ({name}) at position {position} is not allowed in text{allowed}"
+                )
+        return value
+
+    return AfterValidator(check)
+
 
 # Ids are short ASCII slugs so that they are stable across tools, file systems and URLs;
 # the Chinese name lives in ``name`` and ``aliases``.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_.\-]{0,79}$")]
 # A relationship end may also name a place, resolved by the gazetteer: region:贵州玉屏 or region:520622.
-Ref = Annotated[str, StringConstraints(pattern=r"^([a-z0-9][a-z0-9_.\-]{0,79}|region:\S{1,40})$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
-Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120)]
+Ref = Annotated[
+    str, StringConstraints(pattern=r"^([a-z0-9][a-z0-9_.\-]{0,79}|region:\S{1,40})$"), _plain_text(multiline=False)
+]
+# Text may span lines (a note, a quoted span); a Name is one line (names, aliases, titles).
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), _plain_text(True)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500), _plain_text(False)]
+Evidence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=120), _plain_text(True)]
 Adcode = Annotated[str, StringConstraints(pattern=r"^\d{6}(\d{3}(\d{3})?)?$")]
-Year = Annotated[int, Field(ge=1949, le=2100)]
-# Absurd amounts are rejected: the whole national budget is below 10^14 yuan.
-AmountCny = Annotated[int, Field(gt=0, lt=10**14)]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$"), _plain_text(multiline=False)]
+
+# Integers and booleans are taken only in their plain spelling. YAML 1.1 reads yes as true, 017 as
+# octal 15, 0x10 as 16, 1_0 as 10 and 1:30 as 90; pydantic would take 63.0, "1_0" or true as integers.
+# An integer is plain decimal digits (a leading - allowed, no leading zero), written as a number or as
+# text (CSV cells are text); a boolean is true or false. Everything else is refused, never converted.
+_PLAIN_INTEGER = re.compile(r"-?(0|[1-9][0-9]*)")
+
+
+def _plain_integer(value: Any) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and _PLAIN_INTEGER.fullmatch(value):
+        return int(value)
+    raise ValueError(
+        "Input should be a valid integer, written in plain decimal digits such as 63 "
+        "(yes/no, a leading 0, 0x…, 1_0, 1:30 and 63.0 are refused)"
+    )
+
+
+def _plain_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value in ("true", "false"):
+        return value == "true"
+    raise ValueError("write true or false (yes/no, on/off and 1/0 are refused)")
+
+
+# Constraints come before the validator, so that the JSON Schema still states them as minimum/maximum.
+_INTEGER = BeforeValidator(_plain_integer)
+Count = Annotated[int, Field(gt=0), _INTEGER]
+Boolean = Annotated[bool, BeforeValidator(_plain_boolean)]
+Year = Annotated[int, Field(ge=1949, le=2100), _INTEGER]
+# Absurd amounts are rejected: the whole national budget is below 10^14 yuan (the cap is money.py's).
+AmountCny = Annotated[int, Field(gt=0, lt=AMOUNT_CAP), _INTEGER]
 
 # Properties the embedded engine reserves for itself (kglite adds ``title`` and ``type``).
 # ``sources``, ``claims`` and ``contested`` hold an entity's claims (see ``claims.py``).
@@ -78,9 +159,9 @@ class Node(BaseModel):
     colour: ClassVar[str | None] = None  # how maps colour it (organisations: by kind, ORG_KIND_COLOURS)
 
     id: Id = Field(description="Stable ASCII id, unique across the dataset, e.g. 'crdf'.")
-    name: Text = Field(description="The name as written in the source, e.g. 中国乡村发展基金会.")
-    name_en: Text | None = Field(default=None, description="English name, where one is known.")
-    aliases: list[Text] = Field(default_factory=list, description="Former and short names.")
+    name: Name = Field(description="The name as written in the source, e.g. 中国乡村发展基金会.")
+    name_en: Name | None = Field(default=None, description="English name, where one is known.")
+    aliases: list[Name] = Field(default_factory=list, description="Former and short names.")
     note: Text | None = Field(default=None, description="A curator's remark, in their own words.")
     source: Id | list[Id] | None = Field(
         default=None,
@@ -132,9 +213,7 @@ class Organization(Node):
 
     kind: OrgKind
     level: GovLevel | None = Field(default=None, description="Only for kind: government.")
-    member_count: Annotated[int, Field(gt=0)] | None = Field(
-        default=None, description="Only for kind: group (e.g. 63家证券公司 → 63)."
-    )
+    member_count: Count | None = Field(default=None, description="Only for kind: group (e.g. 63家证券公司 → 63).")
     uscc: Annotated[str, StringConstraints(pattern=r"^[0-9A-HJ-NPQRTUWXY]{18}$")] | None = Field(
         default=None, description="统一社会信用代码, the strongest identity key where given."
     )
@@ -158,8 +237,8 @@ class _Activity(Node):
     year: Year | None = None
     date: dt.date | None = None
     date_text: Text | None = Field(default=None, description="A date as written, when incomplete.")
-    duration_years: Annotated[int, Field(gt=0, le=100)] | None = None
-    count: Annotated[int, Field(gt=0)] | None = Field(default=None, description="A stated count.")
+    duration_years: Annotated[int, Field(gt=0, le=100), _INTEGER] | None = None
+    count: Count | None = Field(default=None, description="A stated count.")
     count_of: Text | None = Field(default=None, description="What `count` counts.")
     coverage_text: Text | None = Field(default=None, description="Coverage as written, e.g. 12省县.")
 
@@ -230,13 +309,13 @@ class Source(Node):
     shape: ClassVar[str] = "text"
     colour: ClassVar[str | None] = "#455a64"
 
-    name: Text = Field(
+    name: Name = Field(
         validation_alias=AliasChoices("title", "name"),
         description="The title (stored as name: kglite reserves `title`).",
     )
     publisher: Text | None = None
     date: dt.date | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    url: Url | None = None
     reprinted_from: Text | None = None
 
 
@@ -249,13 +328,11 @@ class Designation(Node):
     colour: ClassVar[str | None] = "#37474f"
 
     year: Year | None = None
-    total_count: Annotated[int, Field(gt=0)] | None = Field(
-        default=None, description="How many regions the official list has."
-    )
-    listed_count: Annotated[int, Field(ge=0)] | None = Field(
+    total_count: Count | None = Field(default=None, description="How many regions the official list has.")
+    listed_count: Annotated[int, Field(ge=0), _INTEGER] | None = Field(
         default=None, description="How many of them this dataset holds."
     )
-    complete: bool | None = Field(default=None, description="False when the data is partial.")
+    complete: Boolean | None = Field(default=None, description="False when the data is partial.")
 
 
 NODE_MODELS: tuple[type[Node], ...] = (
@@ -302,6 +379,9 @@ class RelRule(BaseModel):
     # the source that lists them (a county's place in its province, a row of an official list);
     # maps and reach questions do not count them as work in a place.
     structural: bool = False
+    # Whether a node may have this relationship with itself. No type in the vocabulary allows it: an
+    # organisation does not fund, partner with or supervise itself, and a region is not part of itself.
+    self_loops: bool = False
 
 
 # The closed list of relationship types, directed from the actor.
@@ -385,7 +465,7 @@ class Relationship(BaseModel):
             parsed = parse_amount(self.amount_text)
             if self.amount_cny is not None and parsed.cny is not None and parsed.cny != self.amount_cny:
                 raise ValueError(
-                    f"amount_cny {self.amount_cny} disagrees with amount_text {self.amount_text!r} ({parsed.cny})"
+                    f"amount_cny {self.amount_cny} disagrees with amount_text {shown(self.amount_text)} ({parsed.cny})"
                 )
             if self.amount_cny is None and parsed.cny is not None:
                 self.amount_cny = parsed.cny

@@ -8,10 +8,16 @@ Text whose number was stripped by the publisher (``万元``) keeps no amount at 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
+
+from ruralgraph.errors import shown
+
+# No amount reaches 10^14 yuan: the whole national budget is below it. Larger is a typing error.
+AMOUNT_CAP = 10**14
 
 Qualifier = Literal["at_least", "about", "at_most"]
 
@@ -65,7 +71,7 @@ def parse_amount(text: str) -> Amount:
     rest = _CURRENCY.sub("", rest)
     rest, qualifier = _strip_suffix_qualifier(rest, qualifier)
     if _NEGATIVE.match(rest):
-        raise AmountError(f"amount {original!r} is negative")
+        raise AmountError(f"amount {shown(original)} is negative")
     if _UNITS_ONLY.match(rest):
         # The publisher stripped the digits ("首批资金规模为万元"): the text stays, the number is unknown.
         return Amount(text=original, cny=None, qualifier=qualifier)
@@ -74,13 +80,20 @@ def parse_amount(text: str) -> Amount:
 
         value = cn2an.cn2an(rest, "smart")
     except Exception as error:  # cn2an raises ValueError or KeyError for text it cannot read
-        raise AmountError(f"amount {original!r} is not a single number of yuan") from error
+        raise AmountError(f"amount {shown(original)} is not a single number of yuan") from error
+    if not math.isfinite(value):
+        raise AmountError(f"amount {shown(original)} is not a single number of yuan")
     if value < 0:
-        raise AmountError(f"amount {original!r} is negative")
+        raise AmountError(f"amount {shown(original)} is negative")
     if value == 0:
-        raise AmountError(f"amount {original!r} is zero: leave an unknown amount out instead")
+        raise AmountError(f"amount {shown(original)} is zero: leave an unknown amount out instead")
+    if value >= AMOUNT_CAP:
+        raise AmountError(
+            f"amount {shown(original)} is {round(value):.3g} yuan, over the cap of 10^14 "
+            "(the whole national budget is below it); check the number and its unit"
+        )
     if abs(value - round(value)) > 1e-6:
-        raise AmountError(f"amount {original!r} has a fraction of a yuan")
+        raise AmountError(f"amount {shown(original)} has a fraction of a yuan")
     return Amount(text=original, cny=round(value), qualifier=qualifier)
 
 

@@ -53,7 +53,7 @@ from ruralgraph.places import (
     region_ref,
     resolve_place,
 )
-from ruralgraph.readers.decisions import Decisions
+from ruralgraph.readers.decisions import Decisions, as_problems, label_conflicts
 from ruralgraph.readers.records import InputSource, Where
 from ruralgraph.store.base import Store
 from ruralgraph.store.chunks import Chunk, Chunker
@@ -177,6 +177,8 @@ class ValidationIndex:
 
     def __post_init__(self) -> None:
         self.merged_into = {merge.merge: merge.keep for merge in self.decisions.merges}
+        for merge in self.decisions.merges:
+            self._number(merge.keep)  # so that a kept id the store already holds is looked up there
         self.settled = {frozenset(pair) for pair in self.decisions.distinct} | {
             frozenset((m.keep, m.merge)) for m in self.decisions.merges
         }
@@ -349,9 +351,11 @@ class ValidationIndex:
         self.rel_seen[key] = digest
         props["source"] = source
         self.rel_spool.append((rel.type, start, end, source, props))
+        if start == end and not RELATIONSHIP_RULES[rel.type].self_loops:
+            merged = [ref for ref in (rel.from_, rel.to) if ref in self.merged_into]
+            why = f" (after the merge of {', '.join(map(repr, merged))} into {start!r})" if merged else ""
+            self._problem(where, "to", f"{start!r} cannot be {rel.type} itself{why}: the two ends must differ")
         if rel.type == "PART_OF":
-            if start == end:
-                self._problem(where, "to", f"{start!r} cannot be PART_OF itself")
             self.part_of.append((start, end, where))
         self.rel_ends.append(RelEnds(key[0], key[2], key[3], rel.type, self._file(where.file), where.line))
 
@@ -416,17 +420,6 @@ class ValidationIndex:
                 self._problem(where, "source", f"no source has id {source!r}{_closest(source, known)}")
             elif label != "Source":
                 self._problem(where, "source", f"{source!r} is a {label}, but a source must be a Source")
-
-    def _check_merges(self) -> None:
-        for duplicate, (label, where) in self.merged_labels.items():
-            keep = self.merged_into[duplicate]
-            kept = self.labels[self.ids[keep]] if keep in self.ids else None
-            if kept is None:
-                self._problem(where, "id", f"{duplicate!r} is merged into {keep!r}, which no input or store declares")
-            elif kept != label:
-                self._problem(
-                    where, "id", f"{duplicate!r} (a {label}) is merged into {keep!r}, a {kept}: a merge joins one label"
-                )
 
     def _resolve_claims(self) -> None:
         """Each entity with claims beyond one declaration: its properties by the preference rule (claims.py)."""
@@ -543,6 +536,17 @@ class ValidationIndex:
                         field_name,
                         f"{names[number]!r} is a {label}, but a {what} must be a {' or '.join(allowed)}",
                     )
+
+    def _check_merges(self) -> None:
+        """Each merge joins two nodes of one label that exist (declared here, or the kept one in the store)."""
+
+        def label_of(node_id: str) -> str | None:
+            if node_id in self.merged_labels:
+                return self.merged_labels[node_id][0]
+            return self.labels[self.ids[node_id]] if node_id in self.ids else None
+
+        for problem in as_problems(self.decisions, label_conflicts(self.decisions, label_of), "merges.yaml"):
+            self._problem(Where(problem.file, problem.line), problem.field, problem.message)
 
     def _check_cycles(self) -> None:
         """PART_OF must not go round in a circle, over this load and what the store holds together."""

@@ -15,7 +15,7 @@ from pathlib import Path
 from ruralgraph.errors import InvalidInput, Problem
 from ruralgraph.model import Node
 from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
-from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, read_decisions
+from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, as_problems, conflicts, read_decisions
 from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
 from ruralgraph.readers.records import InputSource, MemorySource, Records
 from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
@@ -58,11 +58,6 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     if problems:
         raise InvalidInput(problems)
     return found
-
-
-def _add(decisions: Decisions, found: Decisions) -> None:
-    decisions.merges.extend(found.merges)
-    decisions.distinct.extend(found.distinct)
 
 
 def _walk(folder: Path) -> tuple[list[Path], list[Problem]]:
@@ -108,18 +103,18 @@ def open_inputs(paths: Iterable[Path | str], decisions_files: Iterable[Path | st
     for extra in decisions_files:
         found, file_problems = read_decisions(Path(extra))
         problems.extend(file_problems)
-        _add(decisions, found)
+        decisions.add(found)
     for path in files:
         suffix = path.suffix.lower()
         file_problems = []
         if path.name in DECISION_FILE_NAMES:
             found, file_problems = read_decisions(path)
-            _add(decisions, found)
+            decisions.add(found)
         elif suffix in JSONL_SUFFIXES:
             sources.append(JsonlSource(path))
         elif suffix in CASE_FILE_SUFFIXES:
             records, file_problems = read_case_file(path)
-            _add(decisions, records.decisions)
+            decisions.add(records.decisions)
             sources.append(MemorySource([*records.nodes, *records.relationships]))
         elif suffix in TABLE_SUFFIXES:
             loaded = mapping_for(path, mappings)
@@ -137,6 +132,7 @@ def open_inputs(paths: Iterable[Path | str], decisions_files: Iterable[Path | st
                 Problem(str(path), None, "", f"unknown input format {suffix!r}; expected {', '.join(INPUT_SUFFIXES)}")
             ]
         problems.extend(file_problems)
+    problems.extend(as_problems(decisions, conflicts(decisions), DECISIONS_FILE))  # across decisions files
     if problems:
         raise InvalidInput(problems)
     return Inputs(files, sources, decisions)

@@ -11,7 +11,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Loc, Problem, field_path, problems_from
+from ruralgraph.errors import Loc, Problem, field_path, problems_from, shown
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
 from ruralgraph.readers.decisions import Decisions
 from ruralgraph.readers.records import Records, Where
@@ -103,5 +103,5 @@ def _item_line(items: Any, index: int) -> int | None:
 def explain_vocabulary(detail: ErrorDetails) -> str | None:
     """An unknown relationship type, worded with the schema's closed list."""
     if detail["type"] == "literal_error" and detail["loc"] and detail["loc"][-1] == "type":
-        return f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
+        return f"unknown relationship type {shown(detail.get('input'))}; the schema allows: {', '.join(REL_TYPES)}"
     return None

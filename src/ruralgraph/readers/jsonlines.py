@@ -12,12 +12,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 from pydantic import ValidationError
 
-from ruralgraph.errors import Problem, problems_from
+from ruralgraph.errors import Problem, problems_from, shown
 from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
 from ruralgraph.readers.cases import explain_vocabulary
 from ruralgraph.readers.records import Item, Where
@@ -44,14 +44,37 @@ def read_jsonl(path: Path, only: type | None = None) -> Iterator[tuple[Item | No
     """
     name = str(path)
     with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
+        for number, line in enumerate(bounded_lines(handle), start=1):
             where = Where(name, number)
+            if line is None:
+                yield None, where, [Problem(name, number, "", f"line is longer than {MAX_LINE_BYTES // 1024} KiB")]
+                continue
             raw = line[3:] if number == 1 and line.startswith(b"\xef\xbb\xbf") else line
             if not raw.strip():
                 continue
             item, problems = parse_line(raw, where, only)
             if item is not None or problems:
                 yield item, where, problems
+
+
+def bounded_lines(handle: BinaryIO, limit: int = MAX_LINE_BYTES) -> Iterator[bytes | None]:
+    """Each line of a binary file, or None for a line longer than ``limit`` bytes.
+
+    An over-long line is never held whole: it is read past in pieces of ``limit`` bytes, so a file
+    of one 300 MB line costs no more memory than a file of short ones.
+    """
+    while True:
+        line = handle.readline(limit + 1)
+        if not line:
+            return
+        if len(line) <= limit or line.endswith(b"\n"):  # at most ``limit`` bytes before its line feed
+            yield line
+            continue
+        while not line.endswith(b"\n"):
+            line = handle.readline(limit)
+            if not line:
+                break
+        yield None
 
 
 def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item | None, list[Problem]]:
@@ -75,7 +98,7 @@ def parse_line(raw: bytes, where: Where, only: type | None = None) -> tuple[Item
         label = data.pop("label")
         model = MODEL_BY_LABEL.get(label) if isinstance(label, str) else None
         if model is None:
-            return problem("label", f"unknown label {label!r}; the schema has: {', '.join(LABELS)}")
+            return problem("label", f"unknown label {shown(label)}; the schema has: {', '.join(LABELS)}")
     elif "type" in data:
         model = Relationship
     else:

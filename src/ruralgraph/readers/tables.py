@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ruralgraph.errors import Loc, Problem, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
 from ruralgraph.readers.cases import default_sources, explain_vocabulary
+from ruralgraph.readers.jsonlines import MAX_LINE_BYTES
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import line_of, load_yaml, read_text
 from ruralgraph.resources import loaders_dir
@@ -104,6 +105,9 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
     if text is None:
         return Records(), problems
     name = str(path)
+    too_long = _first_long_line(text, MAX_LINE_BYTES)
+    if too_long is not None:
+        return Records(), [Problem(name, too_long, "", f"line is longer than {MAX_LINE_BYTES // 1024} KiB")]
     records = Records()
     declared_where = Where(str(loaded.path), None)
     records.nodes.extend((node, declared_where) for node in mapping.declare.nodes())
@@ -144,6 +148,19 @@ def read_table(path: Path, loaded: LoadedMapping) -> tuple[Records, list[Problem
     if row_count == 0 and not problems:
         problems.append(Problem(name, None, "", "file has a header but no rows"))
     return (Records(), problems) if problems else (records, [])
+
+
+def _first_long_line(text: str, limit: int) -> int | None:
+    """The number of the first line longer than ``limit`` characters, if any (no copy of the text)."""
+    start, number = 0, 1
+    while True:
+        end = text.find("\n", start)
+        stop = len(text) if end < 0 else end
+        if stop - start > limit:
+            return number
+        if end < 0:
+            return None
+        start, number = end + 1, number + 1
 
 
 def _columns_used(mapping: Mapping) -> set[str]:

@@ -15,10 +15,10 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz, process
 
-from ruralgraph.errors import InvalidInput
+from ruralgraph.errors import BadOption, InvalidInput, shown
 from ruralgraph.model import MATCHABLE_LABELS, Node
 from ruralgraph.names import normalise
-from ruralgraph.readers.decisions import Decisions, Merge, read_decisions
+from ruralgraph.readers.decisions import Decisions, Merge, conflicts, label_conflicts, read_decisions
 from ruralgraph.readers.records import Records
 
 
@@ -81,20 +81,45 @@ def _same_entity_reason(node: Node, other: Node) -> str | None:
 
 def record_decision(
     path: Path,
+    labels: dict[str, str],
     *,
     merge: tuple[str, str] | None = None,
     distinct: tuple[str, str] | None = None,
     note: str | None = None,
 ) -> Path:
-    """Add a confirmed merge (keep, duplicate) or distinct pair to the decisions file."""
+    """Add a confirmed merge (keep, duplicate) or distinct pair to the decisions file.
+
+    ``labels`` maps the ids of the input nodes to their labels. A decision that would break the next
+    load (see ``readers.decisions``) raises ``BadOption`` with the reason, and nothing is written;
+    a decision already recorded is not written twice.
+    """
     decisions, problems = read_decisions(path) if path.exists() else (Decisions(), [])
     if problems:
         raise InvalidInput(problems)
+    for node_id in (*(merge or ()), *(distinct or ())):
+        if node_id not in labels:
+            raise BadOption(f"refused, nothing was written: no node has id {shown(node_id)} in these files")
     if merge is not None:
-        decisions.merges.append(Merge(keep=merge[0], merge=merge[1], note=note))
+        pairs = [(m.keep, m.merge) for m in decisions.merges]
+        if merge not in pairs:
+            decisions.merges.append(Merge(keep=merge[0], merge=merge[1], note=note))
+            pairs.append(merge)
+        _refuse_if_broken(decisions, labels, "merges", pairs.index(merge))
     if distinct is not None:
-        decisions.distinct.append((distinct[0], distinct[1]))
+        if distinct not in decisions.distinct:
+            decisions.distinct.append((distinct[0], distinct[1]))
+        _refuse_if_broken(decisions, labels, "distinct", decisions.distinct.index(distinct))
     header = "# Decisions on possible duplicates (ruralgraph dedupe). Every load replays them.\n"
     body = yaml.safe_dump(decisions.model_dump(mode="json", exclude_none=True), allow_unicode=True, sort_keys=False)
     path.write_text(header + body, encoding="utf-8")
     return path
+
+
+def _refuse_if_broken(decisions: Decisions, labels: dict[str, str], section: str, index: int) -> None:
+    """Raise ``BadOption`` with every reason the decision at ``section[index]`` would break a load."""
+    found = conflicts(decisions)
+    if section == "merges":
+        found += label_conflicts(decisions, labels.get)
+    reasons = [c.message for c in found if (c.section, c.index) == (section, index)]
+    if reasons:
+        raise BadOption(f"refused, nothing was written: {'; '.join(reasons)}")
