@@ -116,9 +116,10 @@ def neo4j_settings(uri: str) -> StoreSettings:
 def empty_settings(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSettings:
     """Settings for an empty store of each engine (Neo4j is cleared for every test)."""
     if request.param == "kglite":
-        return StoreSettings(db=tmp_path / "graph.kgl")
-    settings = neo4j_settings(request.getfixturevalue("neo4j_uri"))
-    with open_store(settings, writable=True) as store:
+        settings = StoreSettings(db=tmp_path / "graph.kgl")
+    else:
+        settings = neo4j_settings(request.getfixturevalue("neo4j_uri"))
+    with open_store(settings, writable=True) as store:  # an empty store exists (reading a missing one is an error)
         store.clear()
     return settings
 

@@ -16,6 +16,17 @@ _FIELD_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,63}")
 SHOWN_INPUT_CHARS = 120  # a refused value is quoted up to this length in a message, then cut
 
 
+@dataclass(frozen=True, slots=True)
+class Where:
+    """The file and line (1-based; for CSV, the line of the row) a record was read from."""
+
+    file: str
+    line: int | None
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line is not None else self.file
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the input allows."""

@@ -70,6 +70,10 @@ class StoreSettings:
         """``neo4j`` or ``kglite``."""
         return "neo4j" if self.neo4j_uri else "kglite"
 
+    def holds_nothing(self) -> bool:
+        """True for an embedded store whose file does not exist yet (a load creates it)."""
+        return self.neo4j_uri is None and not Path(self.db or DEFAULT_DB).exists()
+
     def describe(self) -> str:
         """Where the store is, safe to print: a URI never shows a password."""
         if self.neo4j_uri:

@@ -31,7 +31,7 @@ from ruralgraph.claims import (
     single_declaration,
     union,
 )
-from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
+from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem, Where
 from ruralgraph.model import (
     LABELS,
     MATCHABLE_LABELS,
@@ -54,7 +54,7 @@ from ruralgraph.places import (
     resolve_place,
 )
 from ruralgraph.readers.decisions import Decisions, as_problems, label_conflicts
-from ruralgraph.readers.records import InputSource, Where
+from ruralgraph.readers.records import InputSource
 from ruralgraph.store.base import Store
 from ruralgraph.store.chunks import Chunk, Chunker
 

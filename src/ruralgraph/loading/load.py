@@ -60,7 +60,7 @@ def validate(
 ) -> LoadReport:
     """Check the inputs without writing, against what the store of ``settings`` holds when given."""
     inputs = open_inputs(paths, decisions)
-    if settings is None:
+    if settings is None or settings.holds_nothing():  # a store that does not exist yet holds nothing
         index = check(inputs)
     else:
         with open_store(settings) as store:

@@ -11,10 +11,10 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Loc, Problem, field_path, problems_from, shown
+from ruralgraph.errors import Loc, Problem, Where, field_path, problems_from, shown
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
 from ruralgraph.readers.decisions import Decisions
-from ruralgraph.readers.records import Records, Where
+from ruralgraph.readers.records import Records
 from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
 
 CASE_FILE_SUFFIXES = (".yaml", ".yml")

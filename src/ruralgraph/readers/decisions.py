@@ -17,9 +17,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from ruralgraph.errors import Problem, problems_from
+from ruralgraph.errors import Problem, Where, problems_from
 from ruralgraph.model import Id, Text
-from ruralgraph.readers.records import Where
 from ruralgraph.readers.yamlfile import line_of, load_yaml
 
 DECISIONS_FILE = "merges.yaml"

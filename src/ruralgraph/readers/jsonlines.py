@@ -17,10 +17,10 @@ from typing import Any, BinaryIO
 import orjson
 from pydantic import ValidationError
 
-from ruralgraph.errors import Problem, problems_from, shown
+from ruralgraph.errors import Problem, Where, problems_from, shown
 from ruralgraph.model import LABELS, MODEL_BY_LABEL, Node, Relationship
 from ruralgraph.readers.cases import explain_vocabulary
-from ruralgraph.readers.records import Item, Where
+from ruralgraph.readers.records import Item
 
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 MAX_LINE_BYTES = 1024 * 1024

@@ -6,22 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ruralgraph.errors import Problem
+from ruralgraph.errors import Problem, Where
 from ruralgraph.model import Node, Relationship
 from ruralgraph.readers.decisions import Decisions
 
 Item = Node | Relationship
-
-
-@dataclass(frozen=True, slots=True)
-class Where:
-    """The file and line (1-based; for CSV, the line of the row) a record was read from."""
-
-    file: str
-    line: int | None
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}" if self.line is not None else self.file
 
 
 @dataclass

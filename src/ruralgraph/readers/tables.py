@@ -21,11 +21,11 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ruralgraph.errors import Loc, Problem, problems_from
+from ruralgraph.errors import Loc, Problem, Where, problems_from
 from ruralgraph.model import MODEL_BY_SECTION, CaseFile, Relationship
 from ruralgraph.readers.cases import default_sources, explain_vocabulary
 from ruralgraph.readers.jsonlines import MAX_LINE_BYTES
-from ruralgraph.readers.records import Records, Where
+from ruralgraph.readers.records import Records
 from ruralgraph.readers.yamlfile import line_of, load_yaml, read_text
 from ruralgraph.resources import loaders_dir
 
