@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruralgraph.errors import BadOption
 from ruralgraph.loading.load import LoadReport, load, validate
-from ruralgraph.queries import Answer, Entity, ask, library, resolve
+from ruralgraph.queries import Answer, Entity, ask, library, resolve, resolve_region
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
 from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
@@ -78,6 +78,10 @@ class Graph:
     def resolve(self, name: str) -> Entity:
         """The entity an id, name or alias names (errors list the closest matches)."""
         return resolve(self.store, name)
+
+    def resolve_region(self, place: str) -> Entity:
+        """The region a place names: an id, name or alias, an adcode, a 省市县 path or ``region:…``."""
+        return resolve_region(self.store, place)
 
     def search(self, text: str, *, label: str = "any") -> Answer:
         """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised)."""
@@ -204,11 +208,10 @@ class Graph:
         max_nodes: int | None = None,
     ) -> MapResult:
         """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere."""
-        from ruralgraph.places import region_ref
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
         focus_id = self.resolve(focus).id if focus else None
-        places = [self.resolve(region_ref(region) or region).id] if region else []
+        places = [self.resolve_region(region).id] if region else []
         return partnership_map(
             self.to_networkx(),
             focus_id=focus_id,
