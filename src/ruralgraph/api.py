@@ -141,6 +141,19 @@ class Graph:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
 
+    def sources(self, entity: str) -> Answer:
+        """The sources behind an entity's relationships, and the originals they reprint."""
+        return self.query("sources", entity=entity)
+
+    def cite(self, entity: str | None = None, fmt: str = "bibtex") -> str:
+        """A bibliography (bibtex, csl-json or ris) of the sources behind ``entity``, or of every source."""
+        from ruralgraph.views.citations import ALL_SOURCES_QUERY, CITATION_FORMATS, bibliography
+
+        if fmt not in CITATION_FORMATS:
+            raise BadOption(f"unknown citation format {fmt!r}; use one of {', '.join(CITATION_FORMATS)}")
+        rows = self.sources(entity).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
+        return bibliography(rows, fmt)
+
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
         from ruralgraph.views.network import NODES_QUERY, RELATIONSHIPS_QUERY, property_graph

