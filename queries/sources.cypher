@@ -1,5 +1,5 @@
 // name: sources
-// description: The sources behind an entity's relationships, and the originals they reprint: what a paper cites for it.
+// description: The sources behind an entity's relationships and renames, and the originals they reprint: what a paper cites for it.
 // param: entity: entity — the entity (id, name or alias)
 // column: id: str — the source's id
 // column: name: str — its title (or, without one, its ref or url)
@@ -11,6 +11,12 @@
 // column: reprint_of: str — the id of the source it reprints
 MATCH (e {id: $entity})-[r]-()
 WITH DISTINCT r.source AS cited
+MATCH (s:Source {id: cited})
+RETURN s.id AS id, s.name AS name, s.url AS url, s.ref AS ref, s.published AS published,
+       s.publisher AS publisher, s.grade AS grade, s.reprint_of AS reprint_of
+UNION
+MATCH (e {id: $entity})
+UNWIND coalesce(e.renamed_source, []) AS cited
 MATCH (s:Source {id: cited})
 RETURN s.id AS id, s.name AS name, s.url AS url, s.ref AS ref, s.published AS published,
        s.publisher AS publisher, s.grade AS grade, s.reprint_of AS reprint_of

@@ -201,4 +201,7 @@ def test_cite_writes_a_file_and_refuses_an_unknown_format(loaded: StoreSettings,
 def test_the_bundled_reprint_is_graded_and_cited(seed_settings: StoreSettings) -> None:
     with ruralgraph.Graph(seed_settings) as g:
         items = json.loads(g.cite("中国乡村发展基金会", fmt="csl-json"))
-    assert [(item["id"], item["note"]) for item in items] == [("gsb-social-org-cases", "grade: reprint")]
+    assert [(item["id"], item["note"]) for item in items] == [
+        ("gsb-social-org-cases", "grade: reprint"),
+        ("xinhua-cfrd-ethiopia-2022", "grade: press"),  # the source of its rename
+    ]

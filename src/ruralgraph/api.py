@@ -141,6 +141,16 @@ class Graph:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
 
+    def names(self, entity: str) -> list[Row]:
+        """An entity's name history: each name with when it began and ended (as far as known) and the source.
+
+        Built from the entity's renames (oldest first); the last row is the current name. Without
+        renames, one row: the name, undated.
+        """
+        found = self.resolve(entity)
+        rows = self.store.run(NAME_HISTORY_QUERY, {"id": found.id})
+        return name_history(rows[0]) if rows else []
+
     def sources(self, entity: str) -> Answer:
         """The sources behind an entity's relationships, and the originals they reprint."""
         return self.query("sources", entity=entity)
@@ -250,6 +260,44 @@ class Graph:
         """Load case files and tabular sources into this graph's store (all or nothing)."""
         self.close()  # the loader takes the writer's lease itself
         return load(paths, self.settings, replace=replace, progress=progress)
+
+
+NAME_HISTORY_QUERY = (
+    "MATCH (n {id: $id}) RETURN n.name AS name, n.renamed_from AS renamed_from, n.renamed_to AS renamed_to, "
+    "n.renamed_on AS renamed_on, n.renamed_source AS renamed_source"
+)
+
+
+def name_history(node: Mapping[str, Any]) -> list[Row]:
+    """Rows (name, since, until, source, current) from a node's stored renames (``model.RENAME_PROPERTIES``).
+
+    Each rename ends one name and begins the next; its source stands behind both. An unknown date is None.
+
+    >>> name_history({"name": "B", "renamed_from": ["A"], "renamed_to": ["B"], "renamed_on": [""],
+    ...               "renamed_source": ["s"]})[0]
+    {'name': 'A', 'since': None, 'until': None, 'source': 's', 'current': False}
+    """
+    renames = list(
+        zip(
+            node.get("renamed_from") or [],
+            node.get("renamed_to") or [],
+            node.get("renamed_on") or [],
+            node.get("renamed_source") or [],
+            strict=True,
+        )
+    )
+    rows: list[Row] = []
+    since: str | None = None
+    for before, after, date, source in renames:
+        if not rows or rows[-1]["name"] != before:
+            rows.append({"name": before, "since": since, "until": None, "source": source, "current": False})
+        rows[-1]["until"] = date or None
+        rows.append({"name": after, "since": date or None, "until": None, "source": source, "current": False})
+        since = date or None
+    if not rows or rows[-1]["name"] != node["name"]:
+        rows.append({"name": node["name"], "since": None, "until": None, "source": None, "current": False})
+    rows[-1]["current"] = True
+    return rows
 
 
 def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable: bool = False) -> Graph:

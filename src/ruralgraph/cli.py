@@ -276,6 +276,15 @@ def why(
 @app.command()
 @reports_errors
 @store_options
+def names(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """ENTITY's name history: each name, since and until when, and the source of each rename."""
+    with api.Graph(settings) as graph:
+        print_rows(graph.names(entity), fmt, title="names")
+
+
+@app.command()
+@reports_errors
+@store_options
 def cite(
     settings: StoreSettings,
     entity: Annotated[str | None, typer.Argument(help="An id, name or alias (omit with --all).")] = None,

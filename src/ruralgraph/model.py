@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from ruralgraph.money import parse_amount
-from ruralgraph.names import clean_name, merged_aliases, search_keys
+from ruralgraph.names import clean_name, merged_aliases, normalise, search_keys
 
 # Ids are short ASCII slugs so that they are stable across tools, file systems and URLs;
 # the Chinese name lives in ``name`` and ``aliases``.
@@ -40,6 +40,66 @@ AmountCny = Annotated[int, Field(gt=0, lt=10**14)]
 
 # Properties the embedded engine reserves for itself (kglite adds ``title`` and ``type``).
 RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys"})
+
+
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+def partial_date(value: object) -> str:
+    """A date to the precision known: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked, precision kept).
+
+    >>> partial_date(2017), partial_date("2017-12"), partial_date(dt.date(2021, 5, 10))
+    ('2017', '2017-12', '2021-05-10')
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    match = _PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError("a date is YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
+    assert year is not None
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise ValueError(f"{text} is not a date: {error}") from None
+    if not 1000 <= year <= 2100:
+        raise ValueError(f"{text}: the year must be between 1000 and 2100")
+    return text
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(partial_date),
+    WithJsonSchema(
+        {"type": ["string", "integer"], "pattern": PARTIAL_DATE_PATTERN, "examples": ["2017", "2017-12", "2017-12-01"]}
+    ),
+]
+
+
+class Rename(BaseModel):
+    """A dated change of name, as a source states it: ``from`` was renamed ``to`` (on ``date``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    from_: Text = Field(alias="from", description="The name before, e.g. 中国扶贫基金会.")
+    to: Text = Field(description="The name after, e.g. 中国乡村发展基金会.")
+    date: PartialDate | None = Field(default=None, description="When: YYYY, YYYY-MM or YYYY-MM-DD; absent if unknown.")
+    source: Id = Field(description="Id of the Source that states the rename.")
+    evidence: Evidence | None = Field(default=None, description="The span that states it.")
+
+    @model_validator(mode="after")
+    def _a_change(self) -> Rename:
+        if normalise(self.from_) == normalise(self.to):
+            raise ValueError("a rename needs two different names")
+        return self
+
+
+# How a node stores its renames: one list per field, in the order written (graph properties hold no maps).
+RENAME_PROPERTIES = {"from_": "renamed_from", "to": "renamed_to", "date": "renamed_on", "source": "renamed_source"}
 
 
 class OrgKind(StrEnum):
@@ -91,15 +151,22 @@ class Node(BaseModel):
     name_en: Text | None = Field(default=None, description="English name, where one is known.")
     aliases: list[Text] = Field(default_factory=list, description="Former and short names.")
     note: Text | None = Field(default=None, description="A curator's remark, in their own words.")
+    renames: list[Rename] = Field(
+        default_factory=list,
+        description="Changes of name, oldest first, each with its source: the former names stay findable.",
+    )
 
     @model_validator(mode="after")
     def _normalise_names(self) -> Node:
-        """ "X(原Y)" becomes name X with aliases Y and the written form; every variant stays findable."""
+        """ "X(原Y)" becomes name X with aliases Y and the written form, "X(现Y)" name Y with alias X;
+        every variant, and every name a rename names, stays findable."""
         name, formers = clean_name(self.name)
         variants: list[str] = [*formers, self.name] if name != self.name else []
         for alias in self.aliases:
             cleaned, alias_formers = clean_name(alias)
             variants += [cleaned, *alias_formers, alias]
+        for rename in self.renames:
+            variants += [rename.from_, rename.to]
         self.name = name
         self.aliases = merged_aliases(name, variants)
         return self
@@ -109,7 +176,10 @@ class Node(BaseModel):
 
         ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
         """
-        props = _present(self.model_dump(mode="json", exclude={"label"}))
+        props = _present(self.model_dump(mode="json", exclude={"label", "renames"}))
+        for field_name, prop in RENAME_PROPERTIES.items():
+            if self.renames:  # unknown dates are stored as "" to keep the lists aligned
+                props[prop] = [getattr(rename, field_name) or "" for rename in self.renames]
         props["search_keys"] = node_search_keys(self.label, self.name, self.aliases, self.name_en)
         return props
 
@@ -232,42 +302,6 @@ class SourceGrade(StrEnum):
     unverified = "unverified"  # origin unknown or not checked: a mirror page, a forum post, a file without provenance
 
 
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-
-
-def partial_date(value: object) -> str:
-    """A date to the precision known: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked, precision kept).
-
-    >>> partial_date(2017), partial_date("2017-12"), partial_date(dt.date(2021, 5, 10))
-    ('2017', '2017-12', '2021-05-10')
-    """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    match = _PARTIAL_DATE.match(text)
-    if not match:
-        raise ValueError("a date is YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
-    assert year is not None
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as error:
-        raise ValueError(f"{text} is not a date: {error}") from None
-    if not 1000 <= year <= 2100:
-        raise ValueError(f"{text}: the year must be between 1000 and 2100")
-    return text
-
-
-PartialDate = Annotated[
-    str,
-    BeforeValidator(partial_date),
-    WithJsonSchema(
-        {"type": ["string", "integer"], "pattern": PARTIAL_DATE_PATTERN, "examples": ["2017", "2017-12", "2017-12-01"]}
-    ),
-]
 WebUrl = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
 
 

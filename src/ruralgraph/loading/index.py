@@ -79,6 +79,7 @@ class ValidationIndex:
     extra_aliases: dict[str, list[str]] = field(default_factory=dict)  # kept id → names of merged duplicates
     merged_into: dict[str, str] = field(default_factory=dict)
     conflicts: list[tuple[str, Where, Where]] = field(default_factory=list)  # id, first, again
+    rename_sources: list[tuple[int, int, int | None]] = field(default_factory=list)  # source id number, file, line
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
     # instead of validating the inputs again. A temporary file, so memory does not grow with it.
@@ -152,6 +153,9 @@ class ValidationIndex:
             self.adcodes.setdefault(node.adcode, node.id)
         if isinstance(node, Source) and node.reprint_of:
             self._relationship(reprint_relationship(node), where)
+        for rename in node.renames:
+            source = self._number(self.merged_into.get(rename.source, rename.source))
+            self.rename_sources.append((source, self._file(where.file), where.line))
 
     def resolve_ref(self, value: str, where: Where, field_name: str) -> str | None:
         """A relationship end: a merged id becomes the kept one, a region:… reference a region id."""
@@ -305,6 +309,16 @@ class ValidationIndex:
                         field_name,
                         f"{names[number]!r} is a {label}, but a {what} must be a {' or '.join(allowed)}",
                     )
+
+        for number, file, line in self.rename_sources:
+            label = self.labels[number]
+            if label != "Source":
+                message = (
+                    f"{names[number]!r} is a {label}, but a rename's source must be a Source"
+                    if label
+                    else f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                )
+                self._problem(Where(self.files[file], line), "renames", message)
 
     def _check_cycles(self) -> None:
         graph = nx.DiGraph()
