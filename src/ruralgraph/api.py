@@ -156,13 +156,13 @@ class Graph:
         return self.query("sources", entity=entity)
 
     def cite(self, entity: str | None = None, fmt: str = "bibtex") -> str:
-        """A bibliography (bibtex, csl-json or ris) of the sources behind ``entity``, or of every source."""
+        """A bibliography (bibtex, csl-json or ris) of the sources behind ``entity``, or of every source, by id."""
         from ruralgraph.views.citations import ALL_SOURCES_QUERY, CITATION_FORMATS, bibliography
 
         if fmt not in CITATION_FORMATS:
             raise BadOption(f"unknown citation format {fmt!r}; use one of {', '.join(CITATION_FORMATS)}")
         rows = self.sources(entity).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
-        return bibliography(rows, fmt)
+        return bibliography(sorted(rows, key=lambda row: row["id"]), fmt)  # in the order of their ids
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
