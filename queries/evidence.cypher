@@ -13,7 +13,10 @@
 // column: source_id: str — the source's id
 // column: source: str — the source's title
 // column: publisher: str — who published it
-// column: url: str — where it is
+// column: url: str — its web address
+// column: ref: str — its non-web reference (a repository file, a DOI, an ISBN, an archive number)
+// column: published: str — when it was published (YYYY, YYYY-MM or YYYY-MM-DD)
+// column: grade: str — how far it can be trusted: official, press, reprint, secondary or unverified
 MATCH (a) WHERE a.id = $a
 MATCH (b) WHERE b.id = $b
 MATCH p = allShortestPaths((a)-[*..6]-(b))
@@ -23,4 +26,4 @@ WITH DISTINCT r
 MATCH (s:Source {id: r.source})
 RETURN startNode(r).id AS from_id, startNode(r).name AS from, type(r) AS type, endNode(r).id AS to_id,
        endNode(r).name AS to, r.role AS role, r.evidence AS evidence, s.id AS source_id, s.name AS source,
-       s.publisher AS publisher, s.url AS url
+       s.publisher AS publisher, s.url AS url, s.ref AS ref, s.published AS published, s.grade AS grade

@@ -1,6 +1,6 @@
 // name: supporters
 // description: Who supports a region (or any place inside it), directly or through programs, funds and events, and how many hops away.
-// param: region: entity — the region (id, name, alias or short name such as 隰县)
+// param: region: place — the region: id, name, alias, adcode (141031) or 省市县 path (山西省临汾市隰县)
 // column: supporter_id: str — the organisation
 // column: supporter: str — its name
 // column: kind: str — its kind

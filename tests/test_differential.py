@@ -9,9 +9,10 @@ import pytest
 
 from conftest import neo4j_settings
 from ruralgraph.loading.load import load
-from ruralgraph.queries import BY_ID, BY_NAME, bind, library
+from ruralgraph.queries import BY_ADCODE, BY_ID, BY_NAME, bind, library
 from ruralgraph.resources import data_dir
 from ruralgraph.store import Store, StoreSettings, open_store
+from ruralgraph.views.citations import ALL_SOURCES_QUERY
 
 # Parameters for each query file, chosen to exercise every branch on the bundled data.
 CASES: dict[str, list[dict[str, Any]]] = {
@@ -30,6 +31,7 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "neighbourhood": [{"entity": "sac", "hops": 1}, {"entity": "crdf", "hops": 2}],
     "key-county-reach": [{}],
     "find": [{"text": "中国扶贫基金会"}, {"text": "隰县"}],
+    "sources": [{"entity": "crdf"}, {"entity": "cn-141031"}, {"entity": "key-assistance-counties-2021"}],
     "search": [{"key": "扶贫"}, {"key": "zhongguo", "label": "Organization"}, {"key": "securitiesassociation"}],
 }
 # Queries the Python API issues outside queries/ (the store's own helpers).
@@ -41,6 +43,8 @@ API_QUERIES = [
     (BY_ID, {"text": "crdf"}),
     (BY_NAME, {"text": "隰县"}),
     (BY_NAME, {"text": "中国证券业协会"}),
+    (BY_ADCODE, {"adcode": "141031"}),
+    (ALL_SOURCES_QUERY, {}),
 ]
 
 

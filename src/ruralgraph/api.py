@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruralgraph.claims import Claim, claims_of
 from ruralgraph.errors import BadOption
-from ruralgraph.queries import Answer, Entity, ask, library, resolve
+from ruralgraph.queries import Answer, Entity, ask, library, resolve, resolve_region
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
 from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
@@ -89,6 +89,10 @@ class Graph:
         """The entity an id, name or alias names (errors list the closest matches)."""
         return resolve(self.store, name)
 
+    def resolve_region(self, place: str) -> Entity:
+        """The region a place names: an id, name or alias, an adcode, a 省市县 path or ``region:…``."""
+        return resolve_region(self.store, place)
+
     def search(self, text: str, *, label: str = "any") -> Answer:
         """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised)."""
         from ruralgraph.queries import search_key
@@ -146,6 +150,29 @@ class Graph:
     def neighbourhood(self, entity: str, *, hops: int = 2) -> Answer:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
+
+    def names(self, entity: str) -> list[Row]:
+        """An entity's name history: each name with when it began and ended (as far as known) and the source.
+
+        Built from the entity's renames (oldest first); the last row is the current name. Without
+        renames, one row: the name, undated.
+        """
+        found = self.resolve(entity)
+        rows = self.store.run(NAME_HISTORY_QUERY, {"id": found.id})
+        return name_history(rows[0]) if rows else []
+
+    def sources(self, entity: str) -> Answer:
+        """The sources behind an entity's relationships, and the originals they reprint."""
+        return self.query("sources", entity=entity)
+
+    def cite(self, entity: str | None = None, fmt: str = "bibtex") -> str:
+        """A bibliography (bibtex, csl-json or ris) of the sources behind ``entity``, or of every source, by id."""
+        from ruralgraph.views.citations import ALL_SOURCES_QUERY, CITATION_FORMATS, bibliography
+
+        if fmt not in CITATION_FORMATS:
+            raise BadOption(f"unknown citation format {fmt!r}; use one of {', '.join(CITATION_FORMATS)}")
+        rows = self.sources(entity).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
+        return bibliography(sorted(rows, key=lambda row: row["id"]), fmt)  # in the order of their ids
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
@@ -214,11 +241,10 @@ class Graph:
         max_nodes: int | None = None,
     ) -> MapResult:
         """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere."""
-        from ruralgraph.places import region_ref
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
         focus_id = self.resolve(focus).id if focus else None
-        places = [self.resolve(region_ref(region) or region).id] if region else []
+        places = [self.resolve_region(region).id] if region else []
         return partnership_map(
             self.to_networkx(),
             focus_id=focus_id,
@@ -324,6 +350,44 @@ class Shown:
             "claims": [{**claim.as_dict(), "shown": self.chosen(claim)} for claim in self.claims],
             "sources": [self.sources.get(s, {"id": s}) for s in sorted({s for c in self.claims for s in c.sources})],
         }
+
+
+NAME_HISTORY_QUERY = (
+    "MATCH (n {id: $id}) RETURN n.name AS name, n.renamed_from AS renamed_from, n.renamed_to AS renamed_to, "
+    "n.renamed_on AS renamed_on, n.renamed_source AS renamed_source"
+)
+
+
+def name_history(node: Mapping[str, Any]) -> list[Row]:
+    """Rows (name, since, until, source, current) from a node's stored renames (``model.RENAME_PROPERTIES``).
+
+    Each rename ends one name and begins the next; its source stands behind both. An unknown date is None.
+
+    >>> name_history({"name": "B", "renamed_from": ["A"], "renamed_to": ["B"], "renamed_on": [""],
+    ...               "renamed_source": ["s"]})[0]
+    {'name': 'A', 'since': None, 'until': None, 'source': 's', 'current': False}
+    """
+    renames = list(
+        zip(
+            node.get("renamed_from") or [],
+            node.get("renamed_to") or [],
+            node.get("renamed_on") or [],
+            node.get("renamed_source") or [],
+            strict=True,
+        )
+    )
+    rows: list[Row] = []
+    since: str | None = None
+    for before, after, date, source in renames:
+        if not rows or rows[-1]["name"] != before:
+            rows.append({"name": before, "since": since, "until": None, "source": source, "current": False})
+        rows[-1]["until"] = date or None
+        rows.append({"name": after, "since": date or None, "until": None, "source": source, "current": False})
+        since = date or None
+    if not rows or rows[-1]["name"] != node["name"]:
+        rows.append({"name": node["name"], "since": None, "until": None, "source": None, "current": False})
+    rows[-1]["current"] = True
+    return rows
 
 
 def connect(db: Path | str | None = None, neo4j: str | None = None, *, writable: bool = False) -> Graph:

@@ -345,6 +345,37 @@ def why(
         _print_answer(graph.why(a, b, max_hops=max_hops), fmt)
 
 
+@app.command()
+@reports_errors
+@store_options
+def names(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """ENTITY's name history: each name, since and until when, and the source of each rename."""
+    with api.Graph(settings) as graph:
+        print_rows(graph.names(entity), fmt, title="names")
+
+
+@app.command()
+@reports_errors
+@store_options
+def cite(
+    settings: StoreSettings,
+    entity: Annotated[str | None, typer.Argument(help="An id, name or alias (omit with --all).")] = None,
+    all_sources: Annotated[bool, typer.Option("--all", help="Every source in the graph.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="bibtex, csl-json or ris.")] = "bibtex",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file, not stdout.")] = None,
+) -> None:
+    """The sources behind ENTITY's facts (or --all), as a bibliography: bibtex, csl-json or ris."""
+    if (entity is None) == (not all_sources):
+        raise BadOption("name one entity, or give --all (not both)")
+    with api.Graph(settings) as graph:
+        text = graph.cite(entity, fmt)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        say(f"wrote {output}")
+
+
 network_app = typer.Typer(no_args_is_help=True, help="Collaboration-network measures (NetworkX).")
 app.add_typer(network_app, name="network")
 

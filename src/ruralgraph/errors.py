@@ -143,6 +143,10 @@ class NotFound(RuralgraphError):
     exit_code = 3
 
 
+class BelowCounty(NotFound):
+    """A place below county level, which the gazetteer does not hold (the message says how to write it)."""
+
+
 class Ambiguous(RuralgraphError):
     """A name that resolves to more than one entity (the message lists them)."""
 

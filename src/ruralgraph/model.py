@@ -21,12 +21,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
 from ruralgraph.errors import shown
 from ruralgraph.money import AMOUNT_CAP, parse_amount
-from ruralgraph.names import clean_name, merged_aliases, search_keys
+from ruralgraph.names import clean_name, merged_aliases, normalise, search_keys
 
 # Characters no stored text may hold: they are invisible, reorder what is shown around them, drive
 # terminals, or make XML exports ill-formed. C0 and C1 controls (tab and line feed are allowed in
@@ -114,6 +115,66 @@ AmountCny = Annotated[int, Field(gt=0, lt=AMOUNT_CAP), _INTEGER]
 RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys", "sources", "claims", "contested"})
 
 
+PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
+
+
+def partial_date(value: object) -> str:
+    """A date to the precision known: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked, precision kept).
+
+    >>> partial_date(2017), partial_date("2017-12"), partial_date(dt.date(2021, 5, 10))
+    ('2017', '2017-12', '2021-05-10')
+    """
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
+    match = _PARTIAL_DATE.match(text)
+    if not match:
+        raise ValueError("a date is YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
+    assert year is not None
+    try:
+        dt.date(year, month or 1, day or 1)
+    except ValueError as error:
+        raise ValueError(f"{text} is not a date: {error}") from None
+    if not 1000 <= year <= 2100:
+        raise ValueError(f"{text}: the year must be between 1000 and 2100")
+    return text
+
+
+PartialDate = Annotated[
+    str,
+    BeforeValidator(partial_date),
+    WithJsonSchema(
+        {"type": ["string", "integer"], "pattern": PARTIAL_DATE_PATTERN, "examples": ["2017", "2017-12", "2017-12-01"]}
+    ),
+]
+
+
+class Rename(BaseModel):
+    """A dated change of name, as a source states it: ``from`` was renamed ``to`` (on ``date``)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+
+    from_: Text = Field(alias="from", description="The name before, e.g. 中国扶贫基金会.")
+    to: Text = Field(description="The name after, e.g. 中国乡村发展基金会.")
+    date: PartialDate | None = Field(default=None, description="When: YYYY, YYYY-MM or YYYY-MM-DD; absent if unknown.")
+    source: Id = Field(description="Id of the Source that states the rename.")
+    evidence: Evidence | None = Field(default=None, description="The span that states it.")
+
+    @model_validator(mode="after")
+    def _a_change(self) -> Rename:
+        if normalise(self.from_) == normalise(self.to):
+            raise ValueError("a rename needs two different names")
+        return self
+
+
+# How a node stores its renames: one list per field, in the order written (graph properties hold no maps).
+RENAME_PROPERTIES = {"from_": "renamed_from", "to": "renamed_to", "date": "renamed_on", "source": "renamed_source"}
+
+
 class OrgKind(StrEnum):
     """What kind of actor an organisation is."""
 
@@ -170,15 +231,22 @@ class Node(BaseModel):
     preferred: bool | None = Field(
         default=None, description="true: where sources disagree, this declaration's values win (see case-format.md)."
     )
+    renames: list[Rename] = Field(
+        default_factory=list,
+        description="Changes of name, oldest first, each with its source: the former names stay findable.",
+    )
 
     @model_validator(mode="after")
     def _normalise_names(self) -> Node:
-        """ "X(原Y)" becomes name X with aliases Y and the written form; every variant stays findable."""
+        """ "X(原Y)" becomes name X with aliases Y and the written form, "X(现Y)" name Y with alias X;
+        every variant, and every name a rename names, stays findable."""
         name, formers = clean_name(self.name)
         variants: list[str] = [*formers, self.name] if name != self.name else []
         for alias in self.aliases:
             cleaned, alias_formers = clean_name(alias)
             variants += [cleaned, *alias_formers, alias]
+        for rename in self.renames:
+            variants += [rename.from_, rename.to]
         self.name = name
         self.aliases = merged_aliases(name, variants)
         return self
@@ -194,7 +262,10 @@ class Node(BaseModel):
 
         ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
         """
-        props = _present(self.model_dump(mode="json", exclude={"label", "source", "preferred"}))
+        props = _present(self.model_dump(mode="json", exclude={"label", "source", "preferred", "renames"}))
+        for field_name, prop in RENAME_PROPERTIES.items():
+            if self.renames:  # unknown dates are stored as "" to keep the lists aligned
+                props[prop] = [getattr(rename, field_name) or "" for rename in self.renames]
         props["search_keys"] = node_search_keys(self.label, self.name, self.aliases, self.name_en)
         return props
 
@@ -301,9 +372,39 @@ class Case(Node):
     category: Text | None = Field(default=None, description="e.g. 社会组织帮扶.")
 
 
-class Source(Node):
-    """A publication that facts come from. Its title is stored as ``name``."""
+class SourceGrade(StrEnum):
+    """How far a source can be trusted as a witness of what it states (docs/case-format.md, Sources).
 
+    The grade describes the document the evidence is quoted from, not the facts: a reprint of an
+    official notice is a ``reprint``, and it points to the notice with ``reprint_of``.
+    """
+
+    official = "official"  # issued by the body that decided or holds the record: a notice, a registry, its own report
+    press = "press"  # an original report by a news outlet or journal, under its own name
+    reprint = "reprint"  # a copy published by someone else (转载): as good as the copy; numbers may be lost
+    secondary = "secondary"  # drawn from other sources: an encyclopaedia, a compiled list or dataset, a summary
+    unverified = "unverified"  # origin unknown or not checked: a mirror page, a forum post, a file without provenance
+
+
+WebUrl = Url  # a Source's web address: http(s) only, one line, no control characters
+
+
+def _a_source_has_a_title_url_or_ref(schema: dict[str, Any]) -> None:
+    """The JSON Schema of a Source: a title is required only when neither url nor ref is given."""
+    schema["required"] = [name for name in schema.get("required", []) if name != "title"]
+    schema["anyOf"] = [{"required": ["title"]}, {"required": ["url"]}, {"required": ["ref"]}]
+    published = schema["properties"]["published"]
+    schema["properties"]["date"] = {**published, "description": "A synonym of published.", "title": "Date"}
+
+
+class Source(Node):
+    """A document that facts come from: a page, an article, a notice, a dataset file, a book.
+
+    It has an id and at least one of ``title``, ``url`` and ``ref``. Its ``name`` is the title; a
+    source known only by its address is named by its ``ref``, else its ``url``.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_a_source_has_a_title_url_or_ref)
     label: ClassVar[str] = "Source"
     section: ClassVar[str] = "sources"
     shape: ClassVar[str] = "text"
@@ -311,12 +412,49 @@ class Source(Node):
 
     name: Name = Field(
         validation_alias=AliasChoices("title", "name"),
-        description="The title (stored as name: kglite reserves `title`).",
+        description="The title (stored as name: kglite reserves `title`); without one, the ref or the url.",
+    )
+    url: WebUrl | None = Field(default=None, description="A web address (http or https).")
+    ref: Text | None = Field(
+        default=None,
+        description="A non-web reference: a file in a repository (github:owner/repo/path@commit), "
+        "doi:10.…, isbn:…, an archive number.",
+    )
+    published: PartialDate | None = Field(
+        default=None,
+        validation_alias=AliasChoices("published", "date"),
+        description="When it was published: YYYY, YYYY-MM or YYYY-MM-DD, as precisely as known (`date` is a synonym).",
     )
     publisher: Text | None = None
-    date: dt.date | None = None
-    url: Url | None = None
-    reprinted_from: Text | None = None
+    grade: SourceGrade | None = Field(
+        default=None, description="official, press, reprint, secondary or unverified (docs/case-format.md)."
+    )
+    reprint_of: Id | None = Field(default=None, description="The id of the Source this one reprints.")
+    reprinted_from: Text | None = Field(default=None, description="What a reprint says it copies, as written.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_by_its_address(cls, data: Any) -> Any:
+        """Without a title, a source is named by its ref, else its url; with none of the three it is refused."""
+        if isinstance(data, dict) and not data.get("title") and not data.get("name"):
+            address = data.get("ref") or data.get("url")
+            if not address:
+                raise ValueError("a source needs at least one of title, url and ref")
+            data = {**data, "name": str(address)}
+        return data
+
+    @model_validator(mode="after")
+    def _references_in_their_place(self) -> Source:
+        if self.ref is not None and re.match(r"^https?://", self.ref):
+            raise ValueError("ref is for non-web references; a web address goes in url")
+        if self.reprint_of == self.id:
+            raise ValueError("a source cannot be a reprint of itself")
+        return self
+
+    @property
+    def title(self) -> str | None:
+        """The title, or None for a source known only by its address."""
+        return None if self.name in (self.ref, self.url) else self.name
 
 
 class Designation(Node):
@@ -428,6 +566,10 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
     "PUBLISHED": RelRule(from_labels=ORG, to_labels=("Source",), meaning="published a source"),
     "REPORTED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="reported on or photographed"),
     "REFERS_TO": RelRule(from_labels=("Source",), to_labels=("Source",), meaning="a source cites another"),
+    # Made by the loader from a Source's ``reprint_of``, so that reference is checked like any other.
+    "REPRINTS": RelRule(
+        from_labels=("Source",), to_labels=("Source",), meaning="is a reprint of (转载)", structural=True
+    ),
 }
 REL_TYPES: tuple[str, ...] = tuple(RELATIONSHIP_RULES)
 RelType = Literal[tuple(RELATIONSHIP_RULES)]  # type: ignore[valid-type]

@@ -1,6 +1,7 @@
-"""Names as sources write them: full- and half-width forms, spaces, and "(原…)" former-name notes.
+"""Names as sources write them: full- and half-width forms, spaces, "(原…)" and "(现…)" name notes.
 
-``clean_name`` splits "中国乡村发展基金会(原中国扶贫基金会)" into the name and its former name;
+``clean_name`` splits "中国乡村发展基金会(原中国扶贫基金会)" and "中国扶贫基金会(现中国乡村发展基金会)"
+into the current name and the former one;
 ``search_keys`` gives the forms a name is found by (normalised, pinyin, English).
 """
 
@@ -12,6 +13,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 _FORMER = re.compile(r"[（(]\s*原(?:名|称)?[:：]?\s*(?P<former>[^（）()]+?)\s*[）)]")
+# "X(现Y)": X is the name as the text writes it (a former one) and Y the current name (现名, "now called").
+_CURRENT = re.compile(r"[（(]\s*现(?:名|称|更名为|已更名为)?[:：]?\s*(?P<current>[^（）()]+?)\s*[）)]")
 _SPACES = re.compile(r"\s+")
 _HAN = re.compile("[\u4e00-\u9fff]")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "《": "", "》": "", "「": "", "」": ""})
@@ -24,11 +27,22 @@ def normalise(text: str) -> str:
 
 
 def clean_name(name: str) -> tuple[str, list[str]]:
-    """The name without "(原…)" notes, and the former names those notes give."""
-    if "原" not in name:  # the common case, without the regular expressions
+    """The current name, and the former names its notes give.
+
+    "X(原Y)" is name X, formerly Y; "X(现Y)" is name Y, formerly X (现 = "now called").
+
+    >>> clean_name("中国乡村发展基金会(原中国扶贫基金会)")
+    ('中国乡村发展基金会', ['中国扶贫基金会'])
+    >>> clean_name("中国扶贫基金会（现中国乡村发展基金会）")
+    ('中国乡村发展基金会', ['中国扶贫基金会'])
+    """
+    if "原" not in name and "现" not in name:  # the common case, without the regular expressions
         return (" ".join(name.split()) or name), []
     formers = [match.group("former").strip() for match in _FORMER.finditer(name)]
-    cleaned = _SPACES.sub(" ", _FORMER.sub("", name)).strip()
+    currents = [match.group("current").strip() for match in _CURRENT.finditer(name)]
+    cleaned = _SPACES.sub(" ", _CURRENT.sub("", _FORMER.sub("", name))).strip()
+    if currents and cleaned:
+        return currents[-1], [cleaned, *formers]
     return (cleaned or name), formers
 
 

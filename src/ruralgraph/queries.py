@@ -8,8 +8,10 @@ Each query file starts with a header of ``//`` lines::
     // param: max_hops: int = 4 — …
     // column: partner: str — …
 
-A parameter of type ``entity`` is resolved from an id, a name or an alias before the query runs;
-an unknown or ambiguous name is an error that lists the closest matches. Every value travels as
+A parameter of type ``entity`` is resolved from an id, a name or an alias before the query runs,
+and a ``place`` from those or from a place as the gazetteer reads it (adcode, 省市县 path, short
+name: ``places.resolve_place``, the one resolution every door uses); an unknown or ambiguous name
+is an error that lists the closest matches. Every value travels as
 a Cypher parameter: user input never becomes query text.
 """
 
@@ -27,14 +29,15 @@ from typing import Any
 import orjson
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 
-from ruralgraph.errors import Ambiguous, NotFound, QueryError
+from ruralgraph.errors import Ambiguous, BelowCounty, NotFound, QueryError
 from ruralgraph.model import LABELS
+from ruralgraph.places import SUB_COUNTY_SUFFIXES, RegionInfo, region_ref, resolve_place
 from ruralgraph.resources import queries_dir
 from ruralgraph.store.base import Row, Store
 
 _HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
 _PARAM = re.compile(
-    r"^(?P<name>\w+):\s*(?P<type>entity|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
+    r"^(?P<name>\w+):\s*(?P<type>entity|place|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
     r"(?:\s+in\s+(?P<low>\d+)\.\.(?P<high>\d+))?\s*(?:—\s*(?P<doc>.*))?$"
 )
 _COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict)\s*(?:—\s*(?P<doc>.*))?$")
@@ -165,7 +168,7 @@ def get_query(name: str) -> QuerySpec:
 def _coerce(kind: str, value: Any, name: str) -> Any:
     """A parameter value of the declared type (CLI values arrive as text or JSON)."""
     try:
-        if kind in ("entity", "str"):
+        if kind in ("entity", "place", "str"):
             return str(value)
         if kind == "int":
             if isinstance(value, bool):
@@ -204,11 +207,58 @@ BY_NAME = " UNION ".join(
 )
 
 
-def resolve(store: Store, text: str) -> Entity:
-    """The one entity an id, name or alias names; otherwise NotFound/Ambiguous listing candidates."""
+BY_ADCODE = "MATCH (n:Region) WHERE n.adcode = $adcode RETURN n.id AS id, n.name AS name, 'Region' AS label"
+
+
+def resolve(store: Store, text: str, *, place: bool = False) -> Entity:
+    """The one entity an id, name or alias names, or a place (``region:…``, an adcode, a 省市县 path).
+
+    What the graph holds by that id, name or alias comes first; text it does not hold is read by the
+    gazetteer (``places.resolve_place``), as a case file's ``region:`` is, and names the region with
+    that code. Otherwise NotFound/Ambiguous listing the candidates. With ``place`` (a ``place``
+    parameter, a map's region) text that goes on below a county is refused as such, as it is for
+    any text ending like a township or village (…镇, …乡, …村).
+    """
     text = text.strip()
     if not text:
         raise NotFound("an empty name names nothing")
+    written = region_ref(text)
+    if written is not None:
+        return _region_with_code(store, written, resolve_place(written))
+    try:
+        return _resolve_name(store, text)
+    except NotFound as not_found:
+        try:
+            region = resolve_place(text)
+        except BelowCounty:
+            if place or text.endswith(SUB_COUNTY_SUFFIXES):
+                raise
+            raise not_found from None
+        except Ambiguous:
+            raise
+        except NotFound:
+            raise not_found from None
+        return _region_with_code(store, text, region)
+
+
+def resolve_region(store: Store, text: str) -> Entity:
+    """``resolve`` for a place: the entity must be a region (``map --region``, ``place`` parameters)."""
+    entity = resolve(store, text, place=True)
+    if entity.label != "Region":
+        raise NotFound(f"{text!r} names {entity.name} ({entity.label}, id {entity.id}), which is not a region")
+    return entity
+
+
+def _region_with_code(store: Store, text: str, region: RegionInfo) -> Entity:
+    """The region of the graph that carries the gazetteer's code for ``text``."""
+    rows = store.run(BY_ADCODE, {"adcode": region.adcode})
+    if not rows:
+        raise NotFound(f"{text!r} is {region.name} ({region.adcode}), and the graph holds nothing there")
+    return Entity(rows[0]["id"], rows[0]["name"], "Region")
+
+
+def _resolve_name(store: Store, text: str) -> Entity:
+    """The one entity an id, name or alias names."""
     from ruralgraph.names import clean_name
 
     rows = store.run(BY_ID, {"text": text}) or store.run(BY_NAME, {"text": text})  # both use indexes
@@ -271,6 +321,8 @@ def bind(store: Store, spec: QuerySpec, given: dict[str, Any]) -> dict[str, Any]
             raise QueryError(f"query {spec.name} needs the parameter {param.name} ({param.doc})")
         if param.type == "entity":
             value = resolve(store, value).id
+        elif param.type == "place":
+            value = resolve_region(store, value).id
         if param.bounds is not None and not param.bounds[0] <= value <= param.bounds[1]:
             raise QueryError(f"{param.name} must be between {param.bounds[0]} and {param.bounds[1]}")
         bound[param.name] = value

