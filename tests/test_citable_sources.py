@@ -15,6 +15,7 @@ from ruralgraph.model import SourceGrade
 from ruralgraph.store import StoreSettings
 
 SOURCES = """\
+source: copy  # the default source of the entities declared here (issue 13)
 sources:
   - {id: notice, title: 关于公布国家乡村振兴重点帮扶县名单的通知, publisher: 国家乡村振兴局, published: 2021-08,
      grade: official, url: 'https://example.gov.cn/notice'}

@@ -12,6 +12,7 @@ from ruralgraph.names import clean_name
 from ruralgraph.store import StoreSettings
 
 CHAIN = """\
+source: notice-2020  # the default source of the entities declared here (issue 13)
 sources:
   - {id: notice-2010, title: 更名公告（2010）, published: 2010-03, grade: official}
   - {id: notice-2020, title: 更名公告（2020）, published: 2020-05-12, grade: official}

@@ -26,12 +26,15 @@ from typing import Any
 
 import orjson
 
-from ruralgraph.model import node_search_keys
+from ruralgraph.model import RENAME_PROPERTIES, node_search_keys
 from ruralgraph.names import merged_aliases
 
 # The grades of sources, most trusted first (a source without a grade ranks after all of them).
 GRADES: tuple[str, ...] = ("official", "press", "reprint", "secondary", "unverified")
-MULTI_VALUED = frozenset({"aliases"})
+MULTI_VALUED = frozenset({"aliases", "rename"})
+# A node stores its renames as four aligned lists (model.RENAME_PROPERTIES); as claims, each rename is
+# one value, the JSON text of [from, to, date, source], so that sources add renames as they add aliases.
+RENAMED = frozenset(RENAME_PROPERTIES.values())
 # Node properties that are not claims: derived from the claims, or the claims themselves.
 CLAIM_PROPERTIES = frozenset({"sources", "claims", "contested"})
 DERIVED = frozenset({"id", "search_keys"}) | CLAIM_PROPERTIES
@@ -83,8 +86,11 @@ def declaration_claims(
     sourced = tuple(sorted(set(sources)))
     through = (via,) if via else ()
     claims: list[Claim] = []
+    columns = [props.get(prop) or [] for prop in RENAME_PROPERTIES.values()]
+    for rename in zip(*columns, strict=False):
+        claims.append(Claim("rename", orjson.dumps(list(rename)).decode(), sourced, preferred, through))
     for name, value in props.items():
-        if name in DERIVED:
+        if name in DERIVED or name in RENAMED:
             continue
         if name in MULTI_VALUED:
             claims.extend(Claim(name, item, sourced, preferred, through) for item in value)
@@ -168,6 +174,13 @@ def choose(label: str, node_id: str, claims: Sequence[Claim], info: Mapping[str,
             contested.append(name)
         if name == "name":
             extra_names = [claim.value for claim in ordered[1:]]
+    renames = sorted(
+        {tuple(orjson.loads(claim.value)) for claim in by_property.get("rename", [])},
+        key=lambda rename: (rename[2] or "", rename[0], rename[1]),
+    )
+    for index, prop in enumerate(RENAME_PROPERTIES.values()):
+        if renames:
+            props[prop] = [rename[index] for rename in renames]
     alias_values = sorted({claim.value for claim in by_property.get("aliases", [])} | set(extra_names))
     aliases = merged_aliases(str(props.get("name", "")), alias_values)
     if aliases:

@@ -37,6 +37,7 @@ from ruralgraph.model import (
     MATCHABLE_LABELS,
     MODEL_BY_LABEL,
     RELATIONSHIP_RULES,
+    RENAME_PROPERTIES,
     Node,
     Region,
     RegionLevel,
@@ -60,6 +61,7 @@ from ruralgraph.store.base import Store
 from ruralgraph.store.chunks import Chunk, Chunker
 
 GAZETTEER = Where("gazetteer", None)
+RENAMED = frozenset(RENAME_PROPERTIES.values())
 GAZETTEER_DIGEST = b""  # what the gazetteer adds is never compared with a declaration
 MAX_PROBLEMS = 1000
 
@@ -452,7 +454,13 @@ class ValidationIndex:
 
     def _check_combined(self, label: str, node_id: str, props: dict[str, Any]) -> None:
         """The chosen values must make a valid entity (e.g. ``level`` only with kind government)."""
-        values = {k: v for k, v in props.items() if k not in DERIVED or k == "id"}
+        values = {k: v for k, v in props.items() if (k not in DERIVED or k == "id") and k not in RENAMED}
+        if props.get(RENAME_PROPERTIES["from_"]):  # the stored rename lists, as the declaration wrote them
+            columns = [props.get(prop) or [] for prop in RENAME_PROPERTIES.values()]
+            values["renames"] = [
+                {"from": old, "to": new, "date": date or None, "source": source}
+                for old, new, date, source in zip(*columns, strict=False)
+            ]
         try:
             MODEL_BY_LABEL[label].model_validate(values)
         except ValidationError as error:
