@@ -42,6 +42,7 @@ class OrgKind(StrEnum):
     government = "government"
     media = "media"
     group = "group"
+    university = "university"
     other = "other"
 
 
@@ -53,6 +54,20 @@ class GovLevel(StrEnum):
     prefectural = "prefectural"
     county = "county"
     township = "township"
+
+
+class SourceGrade(StrEnum):
+    """How far a source can be trusted on its own: who published it and whether it is the original."""
+
+    official = "official"  # a government or Party body's own page, or the acting unit's own site
+    press = "press"  # a news outlet's own site
+    reprint = "reprint"  # a copy of another publisher's text that names where it comes from
+    secondary = "secondary"  # an aggregator, forum, content farm or mirror
+    unverified = "unverified"  # one page only, and that page looks unreliable (machine-spun, AI-style)
+
+
+# A publication date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD.
+PartialDate = Annotated[str, StringConstraints(pattern=r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")]
 
 
 class RegionLevel(StrEnum):
@@ -224,6 +239,10 @@ class Source(Node):
     date: dt.date | None = None
     url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
     reprinted_from: Text | None = None
+    grade: SourceGrade | None = Field(default=None, description="official, press, reprint, secondary or unverified.")
+    published: PartialDate | None = Field(
+        default=None, description="The publication date as precise as the source gives it: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
 
 
 class Designation(Node):
@@ -270,6 +289,7 @@ ORG_KIND_COLOURS: dict[str, str] = {
     "government": "#c62828",
     "media": "#6a1b9a",
     "group": "#8d6e63",
+    "university": "#00695c",
     "other": UNKNOWN_COLOUR,
 }
 
@@ -315,7 +335,13 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
         from_labels=("Program", "Fund"), to_labels=(*ORG, "Region"), meaning="supports beneficiaries (支持/赋能)"
     ),
     "PARTNERS_WITH": RelRule(from_labels=ORG, to_labels=ORG, meaning="partners with (合作)"),
-    "ASSISTS": RelRule(from_labels=ORG, to_labels=("Region", "Organization"), meaning="paired assistance (定点帮扶)"),
+    # Paired assistance between places (东西部协作: 北京市帮扶内蒙古自治区) runs Region → Region: the
+    # sources name the places, and the gazetteer gives every place its province through PART_OF.
+    "ASSISTS": RelRule(
+        from_labels=(*ORG, "Region"),
+        to_labels=("Region", "Organization"),
+        meaning="paired assistance (定点帮扶, 东西部协作结对帮扶)",
+    ),
     "OPERATES_IN": RelRule(from_labels=ACTIVITY, to_labels=("Region",), meaning="works in a region (覆盖/实施地)"),
     "TARGETS": RelRule(from_labels=ACTIVITY, to_labels=("Designation",), meaning="is aimed at a designated list"),
     "PART_OF": RelRule(
@@ -361,6 +387,9 @@ class Relationship(BaseModel):
     year: Year | None = None
     date: dt.date | None = None
     date_text: Text | None = Field(default=None, description="A date as written, when incomplete.")
+    scheme: Text | None = Field(
+        default=None, description="The programme of assistance as the source names it, e.g. 东西部协作, 定点帮扶."
+    )
     note: Text | None = None
 
     @model_validator(mode="after")
