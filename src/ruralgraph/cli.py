@@ -308,7 +308,12 @@ def network_pairing(
     scheme: Annotated[str | None, typer.Option(help="Only pairings whose scheme contains this, e.g. 2021.")] = None,
     fmt: FormatOption = "table",
 ) -> None:
-    """Which provinces bridge east and west: betweenness over the province-level pairing network."""
+    """Which provinces bridge east and west: betweenness over the province-level pairing network.
+
+    Two provinces are joined when a place in one assists a place in the other (each end rolled up to
+    its province); the measure is NetworkX's normalised, unweighted betweenness. The pairings are
+    partial, and every row says so in `coverage`.
+    """
     with api.Graph(settings) as graph:
         print_rows(graph.pairing_bridges(top or None, scheme=scheme), fmt)
 

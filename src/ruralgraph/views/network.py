@@ -194,12 +194,11 @@ def ego_network(graph: nx.Graph, center: str, radius: int = 1) -> nx.Graph:
     return nx.ego_graph(graph, center, radius=radius)
 
 
-# How the pairing measure is computed, stated in every answer (researchers cite the method).
-PAIRING_METHOD = (
-    "betweenness centrality (NetworkX, normalised, unweighted, shortest paths) on the undirected graph of "
-    "provinces, two provinces joined when a place in one assists a place in the other (Region→Region "
-    "ASSISTS, each end rolled up to its province through PART_OF; pairings inside one province left out)"
-)
+# How the pairing measure is computed, stated in every answer (researchers cite the method): the
+# undirected graph of provinces, two provinces joined when a place in one assists a place in the
+# other (Region→Region ASSISTS, each end rolled up to its province through PART_OF; pairings inside
+# one province left out), and NetworkX's normalised, unweighted shortest-path betweenness on it.
+PAIRING_METHOD = "betweenness centrality (NetworkX, normalised, unweighted) on the province pairing graph"
 
 
 def province_of(graph: nx.MultiDiGraph, region: str) -> str | None:
@@ -281,10 +280,10 @@ def pairing_bridges(network: nx.Graph, top: int | None = None) -> list[dict[str,
     betweenness = nx.betweenness_centrality(network, normalized=True)
     components = sorted((sorted(c) for c in nx.connected_components(network)), key=lambda c: (-len(c), c[0]))
     component = {node: index for index, group in enumerate(components) for node in group}
+    # No source gives the whole 2021 table: a pairing missing from the data can change every value.
     coverage = (
-        f"partial: {network.number_of_nodes()} provinces and {network.number_of_edges()} province pairs, "
-        "only as far as the bundled sources give pairings (no single source gives the whole 2021 table); "
-        "a pairing missing from the data can change every value"
+        f"partial: {network.number_of_nodes()} provinces, {network.number_of_edges()} province pairs, "
+        "as far as the bundled sources give pairings"
     )
     rows = []
     for node, data in network.nodes(data=True):
