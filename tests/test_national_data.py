@@ -54,6 +54,14 @@ def test_every_code_is_a_region_of_the_gazetteer_with_the_name_the_row_gives() -
     assert wrong == []
 
 
+def test_every_key_county_code_is_the_county_the_row_names_in_the_province_it_names() -> None:
+    regions = gazetteer()
+    for row in rows("key_assistance_counties_partial.csv", data_dir() / "key-counties"):
+        chain = region_chain(row["adcode"])
+        assert row["county"] in (regions[row["adcode"]].name, regions[row["adcode"]].short), row
+        assert (chain[0].level, chain[-1].name) == ("county", row["province"]), row
+
+
 def test_every_level_a_pairing_states_is_the_gazetteer_level_of_its_code() -> None:
     regions = gazetteer()
     for row in rows("east_west_pairings.csv"):
