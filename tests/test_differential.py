@@ -30,6 +30,14 @@ CASES: dict[str, list[dict[str, Any]]] = {
     "evidence": [{"a": "sac", "b": "cn-141031"}, {"a": "tencent-foundation", "b": "crdf"}],
     "neighbourhood": [{"entity": "sac", "hops": 1}, {"entity": "crdf", "hops": 2}],
     "key-county-reach": [{}],
+    # a province-level pairing (上海市 → 云南省), a prefecture-level one (佛山市 → 黔东南), county-level ones
+    "east-west-key-counties": [{}],
+    "key-counties-of": [
+        {"entity": "cn-310000"},
+        {"entity": "rcck-central"},
+        {"entity": "cnooc"},
+        {"entity": "cn-440600"},
+    ],
     "find": [{"text": "中国扶贫基金会"}, {"text": "隰县"}],
     "sources": [{"entity": "crdf"}, {"entity": "cn-141031"}, {"entity": "key-assistance-counties-2021"}],
     "search": [{"key": "扶贫"}, {"key": "zhongguo", "label": "Organization"}, {"key": "securitiesassociation"}],

@@ -52,14 +52,14 @@ def test_loading_every_file_twice_changes_nothing(empty_settings: StoreSettings)
 def test_cli_load_prints_counts_and_exits_zero(empty_settings: StoreSettings) -> None:
     result = run_cli("load", str(data_dir()), *store_args(empty_settings), "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    assert "node,Organization,12" in result.stdout
-    assert "loaded 6 file(s)" in result.stderr
+    assert "node,Organization,34" in result.stdout  # 12 from the cases, 22 central units and zones
+    assert "loaded 10 file(s)" in result.stderr
 
 
 def test_stats_counts_every_label_of_the_seed(seed_settings: StoreSettings) -> None:
     rows = cli_json("stats", *store_args(seed_settings))
     nodes = {row["name"]: row["count"] for row in rows if row["kind"] == "node"}
-    assert nodes["Organization"] == 12 and nodes["Fund"] == 1 and nodes["Case"] == 3
+    assert nodes["Organization"] == 34 and nodes["Fund"] == 1 and nodes["Case"] == 3
     assert {"Program", "Event", "Region", "Source", "Designation"} <= nodes.keys()
 
 
@@ -101,7 +101,8 @@ def test_nodes_print_as_properties_plus_labels(seed_settings: StoreSettings) -> 
 def test_store_location_comes_from_the_environment(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("RURALGRAPH_DB", str(tmp_path / "env.kgl"))
     monkeypatch.delenv("NEO4J_URI", raising=False)
-    result = run_cli("load", str(data_dir() / "cases"), str(data_dir() / "key-counties"))
+    sources = data_dir() / "national" / "sources.csv"  # the key-county list's pages are described there
+    result = run_cli("load", str(data_dir() / "cases"), str(data_dir() / "key-counties"), str(sources))
     assert result.exit_code == 0, result.stderr
     assert (tmp_path / "env.kgl").exists()
 

@@ -229,6 +229,21 @@ class Graph:
 
         return brokers(self.collaboration(), top)
 
+    def pairing_network(self, *, scheme: str | None = None) -> nx.Graph:
+        """Provinces joined by paired assistance between their places (NetworkX Graph; see ``pairing_bridges``)."""
+        from ruralgraph.views.network import pairing_network
+
+        return pairing_network(self.to_networkx(), scheme)
+
+    def pairing_bridges(self, top: int | None = None, *, scheme: str | None = None) -> list[Row]:
+        """Which provinces bridge east and west: betweenness in the province-level pairing network.
+
+        Every row states the method and the coverage: the pairings are partial, and so is the measure.
+        """
+        from ruralgraph.views.network import pairing_bridges
+
+        return pairing_bridges(self.pairing_network(scheme=scheme), top)
+
     def map(
         self,
         *,
@@ -461,12 +476,13 @@ def synth(size: str, output: Path, seed: int = 7) -> SynthReport:
 
 @dataclass
 class DemoReport:
-    """What ``demo`` did: the load, the map it wrote and the top brokers."""
+    """What ``demo`` did: the load, the map it wrote, the top brokers and the provinces bridging the pairings."""
 
     load: LoadReport
     map_path: Path
     map_nodes: int
     brokers: list[Row]
+    bridges: list[Row]
 
 
 def demo(settings: StoreSettings, output: Path) -> DemoReport:
@@ -477,8 +493,9 @@ def demo(settings: StoreSettings, output: Path) -> DemoReport:
     with Graph(settings) as graph:
         result = graph.map()
         brokers = graph.brokers(3)
+        bridges = graph.pairing_bridges(3)
     result.write(output)
-    return DemoReport(report, output, result.nodes, brokers)
+    return DemoReport(report, output, result.nodes, brokers, bridges)
 
 
 def queries() -> list[dict[str, str]]:

@@ -185,6 +185,7 @@ class OrgKind(StrEnum):
     government = "government"
     media = "media"
     group = "group"
+    university = "university"
     other = "other"
 
 
@@ -499,6 +500,7 @@ ORG_KIND_COLOURS: dict[str, str] = {
     "government": "#c62828",
     "media": "#6a1b9a",
     "group": "#8d6e63",
+    "university": "#00695c",
     "other": UNKNOWN_COLOUR,
 }
 
@@ -547,7 +549,13 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
         from_labels=("Program", "Fund"), to_labels=(*ORG, "Region"), meaning="supports beneficiaries (支持/赋能)"
     ),
     "PARTNERS_WITH": RelRule(from_labels=ORG, to_labels=ORG, meaning="partners with (合作)"),
-    "ASSISTS": RelRule(from_labels=ORG, to_labels=("Region", "Organization"), meaning="paired assistance (定点帮扶)"),
+    # Paired assistance between places (东西部协作: 北京市帮扶内蒙古自治区) runs Region → Region: the
+    # sources name the places, and the gazetteer gives every place its province through PART_OF.
+    "ASSISTS": RelRule(
+        from_labels=(*ORG, "Region"),
+        to_labels=("Region", "Organization"),
+        meaning="paired assistance (定点帮扶, 东西部协作结对帮扶)",
+    ),
     "OPERATES_IN": RelRule(from_labels=ACTIVITY, to_labels=("Region",), meaning="works in a region (覆盖/实施地)"),
     "TARGETS": RelRule(from_labels=ACTIVITY, to_labels=("Designation",), meaning="is aimed at a designated list"),
     "PART_OF": RelRule(
@@ -597,6 +605,9 @@ class Relationship(BaseModel):
     year: Year | None = None
     date: dt.date | None = None
     date_text: Text | None = Field(default=None, description="A date as written, when incomplete.")
+    scheme: Text | None = Field(
+        default=None, description="The programme of assistance as the source names it, e.g. 东西部协作, 定点帮扶."
+    )
     note: Text | None = None
 
     @model_validator(mode="after")

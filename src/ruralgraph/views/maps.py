@@ -55,11 +55,16 @@ class MapResult:
 
 
 def reached_regions(graph: nx.MultiDiGraph) -> set[str]:
-    """Regions that something acts in or on (not merely listed), and the regions that contain them."""
+    """Regions that act or that something acts in or on (not merely listed), and the regions that contain them.
+
+    A place acts when it assists another (东西部协作 pairings run Region → Region).
+    """
     direct = {
-        end
-        for _, end, data in graph.edges(data=True)
-        if data["type"] not in STRUCTURAL_TYPES and graph.nodes[end]["label"] == "Region"
+        place
+        for start, end, data in graph.edges(data=True)
+        if data["type"] not in STRUCTURAL_TYPES
+        for place in (start, end)
+        if graph.nodes[place]["label"] == "Region"
     }
     part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF")
     return direct | {parent for region in direct if region in part_of for parent in nx.descendants(part_of, region)}
