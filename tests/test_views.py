@@ -29,7 +29,7 @@ def test_brokers_rank_the_foundation_first(seed_settings: StoreSettings) -> None
 def test_network_stats_describe_the_collaboration_network(seed_db: Path) -> None:
     rows = cli_json("network", "stats", "--db", str(seed_db))
     stats = {row["measure"]: row["value"] for row in rows}
-    assert stats["organizations"] == 34 and stats["nodes"] == 415
+    assert stats["organizations"] == 34 and stats["nodes"] == 416
     assert stats["largest_component"] >= 9
 
 
@@ -123,9 +123,9 @@ def test_maps_filter_by_kind_type_and_region(seed_db: Path) -> None:
 def test_all_regions_brings_back_the_listed_counties(seed_db: Path) -> None:
     with ruralgraph.connect(db=seed_db) as g:
         reached, everything = g.map(), g.map(all_regions=True)
-    # sources are joined by the relationships' `source` property, not by edges: the 72 that no edge
+    # sources are joined by the relationships` `source` property, not by edges: the 73 that no edge
     # reaches are left out of the map
-    assert (everything.nodes, everything.edges) == (415 - 72, 601)
+    assert (everything.nodes, everything.edges) == (416 - 73, 601)
     assert "巴林左旗" in everything.html and "巴林左旗" not in reached.html
     assert "隰县" in reached.html and "舒兰市" in reached.html
 
@@ -167,7 +167,7 @@ def test_exports_load_back_in_networkx(seed_db: Path, tmp_path: Path, fmt: str) 
         back = nx.read_gexf(target)
     else:
         back = nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links")
-    assert back.number_of_nodes() == 415 and back.number_of_edges() == 601
+    assert back.number_of_nodes() == 416 and back.number_of_edges() == 601
     name = back.nodes["crdf"].get("name") or back.nodes["crdf"].get("label")
     assert name in ("中国乡村发展基金会", "Organization")
     assert "中国乡村发展基金会" in target.read_text(encoding="utf-8")
