@@ -123,7 +123,7 @@ def test_maps_filter_by_kind_type_and_region(seed_db: Path) -> None:
 def test_all_regions_brings_back_the_listed_counties(seed_db: Path) -> None:
     with ruralgraph.connect(db=seed_db) as g:
         reached, everything = g.map(), g.map(all_regions=True)
-    # sources are joined by the relationships` `source` property, not by edges: the 73 that no edge
+    # sources are joined by the relationships' `source` property, not by edges: the 73 that no edge
     # reaches are left out of the map
     assert (everything.nodes, everything.edges) == (416 - 73, 601)
     assert "巴林左旗" in everything.html and "巴林左旗" not in reached.html
