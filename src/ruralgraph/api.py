@@ -137,33 +137,59 @@ class Graph:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)
 
-    def to_networkx(self) -> nx.MultiDiGraph:
-        """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
+    def _property_graph(self) -> nx.MultiDiGraph:
+        """The property graph with list values kept as lists (for JSON and neo4j-admin exports)."""
         from ruralgraph.views.network import NODES_QUERY, RELATIONSHIPS_QUERY, property_graph
 
         return property_graph(self.store.run(NODES_QUERY), self.store.run(RELATIONSHIPS_QUERY))
 
-    def collaboration(self) -> nx.Graph:
-        """The collaboration network of organisations (NetworkX Graph, weighted, with what they share)."""
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole property graph as a NetworkX MultiDiGraph (node keys are ids).
+
+        Node ``label`` is the name and ``node_type`` the graph label; edge ``relationship`` is the
+        type. Every value is text, a number or a boolean (lists joined with "; "), so
+        ``nx.write_gexf`` and ``nx.write_graphml`` write it as it is.
+        """
+        from ruralgraph.views.network import scalar_graph
+
+        return scalar_graph(self._property_graph())
+
+    def collaboration(self, *, include_cases: bool = False) -> nx.Graph:
+        """The collaboration network of organisations (weighted; ``shared`` names what they share).
+
+        Case write-ups (FEATURES) count as shared work only with ``include_cases=True``.
+        """
         from ruralgraph.views.network import collaboration_network
 
-        return collaboration_network(self.to_networkx())
+        return collaboration_network(self._property_graph(), include_cases=include_cases)
 
     def org_regions(self) -> nx.Graph:
         """Organisations and the regions they reach through their activities (NetworkX bipartite Graph)."""
         from ruralgraph.views.network import org_region_network
 
-        return org_region_network(self.to_networkx())
+        return org_region_network(self._property_graph())
 
-    def ego(self, org: str, *, radius: int = 1) -> nx.Graph:
+    def network(self, name: str = "full", *, include_cases: bool = False) -> nx.Graph:
+        """One of the networks: ``full`` (to_networkx), ``collaboration`` or ``org-regions``."""
+        from ruralgraph.views.export import NETWORKS
+
+        if name == "full":
+            return self.to_networkx()
+        if name == "collaboration":
+            return self.collaboration(include_cases=include_cases)
+        if name == "org-regions":
+            return self.org_regions()
+        raise BadOption(f"unknown network {name!r}; use one of {', '.join(NETWORKS)}")
+
+    def ego(self, org: str, *, radius: int = 1, include_cases: bool = False) -> nx.Graph:
         """An organisation's ego network in the collaboration network (NetworkX Graph)."""
         from ruralgraph.views.network import ego_network
 
-        return ego_network(self.collaboration(), self.resolve(org).id, radius)
+        return ego_network(self.collaboration(include_cases=include_cases), self.resolve(org).id, radius)
 
-    def ego_rows(self, org: str, *, radius: int = 1) -> list[Row]:
+    def ego_rows(self, org: str, *, radius: int = 1, include_cases: bool = False) -> list[Row]:
         """``ego`` as rows: each collaboration with both names, its weight and what is shared."""
-        ego = self.ego(org, radius=radius)
+        ego = self.ego(org, radius=radius, include_cases=include_cases)
         return [
             {
                 "a": a,
@@ -176,21 +202,20 @@ class Graph:
             for a, b, data in sorted(ego.edges(data=True))
         ]
 
-    def network_stats(self) -> dict[str, Any]:
-        """Size, density, components and communities of the collaboration network."""
+    def network_stats(self, *, include_cases: bool = False) -> list[Row]:
+        """Size, density, components and communities of the collaboration network.
+
+        One row per measure, with ``value`` and ``method``: the algorithm, its parameters and seed.
+        """
         from ruralgraph.views.network import network_stats
 
-        return network_stats(self.to_networkx())
+        return network_stats(self._property_graph(), include_cases=include_cases)
 
-    def network_stats_rows(self) -> list[Row]:
-        """``network_stats`` as rows (measure, value)."""
-        return [{"measure": key, "value": value} for key, value in self.network_stats().items()]
-
-    def brokers(self, top: int = 10) -> list[Row]:
-        """Organisations ranked by betweenness in the collaboration network."""
+    def brokers(self, top: int = 10, *, include_cases: bool = False) -> list[Row]:
+        """Organisations with betweenness above 0 in the collaboration network, highest first."""
         from ruralgraph.views.network import brokers
 
-        return brokers(self.collaboration(), top)
+        return brokers(self.collaboration(include_cases=include_cases), top)
 
     def map(
         self,
@@ -220,13 +245,22 @@ class Graph:
             max_nodes=max_nodes or MAX_NODES,
         )
 
-    def export(self, fmt: str, target: Path | str) -> list[Path]:
-        """Export the graph as graphml, gexf, json or neo4j-csv."""
-        from ruralgraph.views.export import FORMATS, export_graph
+    def export(self, fmt: str, target: Path | str, *, network: str = "full", include_cases: bool = False) -> list[Path]:
+        """Export a network (full, collaboration or org-regions) as graphml, gexf, json or neo4j-csv.
+
+        GraphML and GEXF name each node by its ``label`` (the name) and keep the node type in
+        ``node_type`` and the relationship type in ``relationship`` (see ``ruralgraph.views.export``).
+        """
+        from ruralgraph.views.export import FORMATS, NETWORKS, export_graph
 
         if fmt not in FORMATS:
             raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
-        return export_graph(self.to_networkx(), fmt, Path(target))
+        if network not in NETWORKS:
+            raise BadOption(f"unknown network {network!r}; use one of {', '.join(NETWORKS)}")
+        if fmt == "neo4j-csv" and network != "full":
+            raise BadOption("neo4j-csv exports the full network only (it is the property graph Neo4j imports)")
+        graph = self._property_graph() if network == "full" else self.network(network, include_cases=include_cases)
+        return export_graph(graph, fmt, Path(target))
 
     def load(
         self, paths: Iterable[Path | str], *, replace: bool = False, progress: Progress | None = None

@@ -144,6 +144,13 @@ Paths = Annotated[list[Path], typer.Argument(help="Case files, CSV files or fold
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
 MaxHops = Annotated[int, typer.Option(help="The longest chain to consider (1-6).")]
 RelTypes = Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")]
+IncludeCases = Annotated[
+    bool,
+    typer.Option(
+        "--include-cases",
+        help="Also count case write-ups (FEATURES) featuring two organisations as shared work.",
+    ),
+]
 
 
 @app.command()
@@ -280,10 +287,10 @@ app.add_typer(network_app, name="network")
 @network_app.command("stats")
 @reports_errors
 @store_options
-def network_stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
-    """Size, density, components and communities of the collaboration network."""
+def network_stats(settings: StoreSettings, include_cases: IncludeCases = False, fmt: FormatOption = "table") -> None:
+    """Size, density, components and communities of the collaboration network, each with its method."""
     with api.Graph(settings) as graph:
-        print_rows(graph.network_stats_rows(), fmt)
+        print_rows(graph.network_stats(include_cases=include_cases), fmt)
 
 
 @network_app.command("brokers")
@@ -291,12 +298,13 @@ def network_stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
 @store_options
 def network_brokers(
     settings: StoreSettings,
-    top: Annotated[int, typer.Option(help="How many to list.")] = 10,
+    top: Annotated[int, typer.Option(help="How many to list at most.")] = 10,
+    include_cases: IncludeCases = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """Organisations that connect otherwise separate groups (betweenness centrality)."""
+    """Organisations that connect otherwise separate groups (betweenness centrality above 0)."""
     with api.Graph(settings) as graph:
-        print_rows(graph.brokers(top), fmt)
+        print_rows(graph.brokers(top, include_cases=include_cases), fmt)
 
 
 @network_app.command("ego")
@@ -306,11 +314,12 @@ def network_ego(
     org: Entity,
     settings: StoreSettings,
     radius: Annotated[int, typer.Option(help="How many collaboration steps out.")] = 1,
+    include_cases: IncludeCases = False,
     fmt: FormatOption = "table",
 ) -> None:
     """ORG's ego network: every collaboration within RADIUS steps, with its weight and what is shared."""
     with api.Graph(settings) as graph:
-        print_rows(graph.ego_rows(org, radius=radius), fmt)
+        print_rows(graph.ego_rows(org, radius=radius, include_cases=include_cases), fmt)
 
 
 @app.command("map")
@@ -354,10 +363,18 @@ def export(
     fmt: Annotated[str, typer.Argument(help="graphml, gexf, json or neo4j-csv.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file (or folder, for neo4j-csv).")],
     settings: StoreSettings,
+    network: Annotated[
+        str, typer.Option(help="full (every node and relationship), collaboration or org-regions.")
+    ] = "full",
+    include_cases: IncludeCases = False,
 ) -> None:
-    """Export the graph for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv)."""
+    """Export a network for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv).
+
+    In GraphML and GEXF a node's label is its name; node_type holds its label (Organization …) and
+    relationship the relationship type; lists are joined with "; ".
+    """
     with api.Graph(settings) as graph:
-        written = graph.export(fmt, output)
+        written = graph.export(fmt, output, network=network, include_cases=include_cases)
     for written_path in written:
         say(f"wrote {written_path}")
 

@@ -59,9 +59,9 @@ def reached_regions(graph: nx.MultiDiGraph) -> set[str]:
     direct = {
         end
         for _, end, data in graph.edges(data=True)
-        if data["type"] not in STRUCTURAL_TYPES and graph.nodes[end]["label"] == "Region"
+        if data["relationship"] not in STRUCTURAL_TYPES and graph.nodes[end]["node_type"] == "Region"
     }
-    part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF")
+    part_of = nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["relationship"] == "PART_OF")
     return direct | {parent for region in direct if region in part_of for parent in nx.descendants(part_of, region)}
 
 
@@ -84,7 +84,7 @@ def select_subgraph(
     if not all_regions:
         reached = reached_regions(graph)
         view = view.subgraph(
-            n for n, d in graph.nodes(data=True) if d["label"] != "Region" or n in reached or n == focus
+            n for n, d in graph.nodes(data=True) if d["node_type"] != "Region" or n in reached or n == focus
         )
     if focus is not None:
         view = nx.ego_graph(view, focus, radius=hops, undirected=True)
@@ -93,18 +93,18 @@ def select_subgraph(
         keep = [
             n
             for n, d in view.nodes(data=True)
-            if d["label"] != "Organization" or d.get("kind") in kinds or d["label"] in kinds or n == focus
+            if d["node_type"] != "Organization" or d.get("kind") in kinds or d["node_type"] in kinds or n == focus
         ]
         view = view.subgraph(keep)
     if types:
-        edges = [(s, e, k) for s, e, k, d in view.edges(keys=True, data=True) if d["type"] in types]
+        edges = [(s, e, k) for s, e, k, d in view.edges(keys=True, data=True) if d["relationship"] in types]
         view = view.edge_subgraph(edges).copy()
         if focus is not None and focus in graph:
             view.add_node(focus, **graph.nodes[focus])
     if places:
         view = view.subgraph(_near_places(graph, places) & set(view.nodes))
     # A source that nothing in view links to is still named in every tooltip that cites it.
-    lonely_sources = [n for n, d in view.nodes(data=True) if d["label"] == "Source" and view.degree(n) == 0]
+    lonely_sources = [n for n, d in view.nodes(data=True) if d["node_type"] == "Source" and view.degree(n) == 0]
     return nx.MultiDiGraph(view.subgraph(set(view.nodes) - set(lonely_sources)))
 
 
@@ -113,16 +113,20 @@ def _near_places(graph: nx.MultiDiGraph, places: set[str]) -> set[str]:
     inside = set(places)
     for place in places:
         inside |= (
-            set(nx.ancestors(nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["type"] == "PART_OF"), place))
+            set(
+                nx.ancestors(
+                    nx.DiGraph((s, e) for s, e, d in graph.edges(data=True) if d["relationship"] == "PART_OF"), place
+                )
+            )
             if place in graph
             else set()
         )
     reached = set(inside)
     for start, end, data in graph.edges(data=True):
-        if end in inside and data["type"] in ("OPERATES_IN", "LOCATED_IN", "ASSISTS", "FUNDS"):
+        if end in inside and data["relationship"] in ("OPERATES_IN", "LOCATED_IN", "ASSISTS", "FUNDS"):
             reached.add(start)
     for start, end, _ in graph.edges(data=True):
-        if end in reached and graph.nodes[start]["label"] == "Organization":
+        if end in reached and graph.nodes[start]["node_type"] == "Organization":
             reached.add(start)
     return reached
 
@@ -155,7 +159,7 @@ def build_map(
     top = max(betweenness.values(), default=0) or 1
     net = Network(height="780px", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node, data in sorted(graph.nodes(data=True)):
-        model = MODEL_BY_LABEL[data["label"]]
+        model = MODEL_BY_LABEL[data["node_type"]]
         colour = model.colour or ORG_KIND_COLOURS.get(data.get("kind", "other"), UNKNOWN_COLOUR)
         shape = model.shape
         net.add_node(
@@ -167,11 +171,11 @@ def build_map(
             size=12 + 28 * betweenness.get(node, 0) / top,
             font={"size": 14},
         )
-    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["type"])):
+    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relationship"])):
         net.add_edge(
             start,
             end,
-            label=data["type"],
+            label=data["relationship"],
             title=_edge_tooltip(data, titles),
             arrows="to",
             font={"size": 9, "align": "middle"},
@@ -196,9 +200,9 @@ def partnership_map(
     """A map of a property graph, or of an entity's neighbourhood, filtered by kind, type and places (ids).
 
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("a", label="Organization", id="a", name="甲", kind="foundation")
-    >>> g.add_node("p", label="Program", id="p", name="乙计划")
-    >>> _ = g.add_edge("a", "p", type="LAUNCHED", evidence="甲发起乙计划", source="s")
+    >>> g.add_node("a", node_type="Organization", id="a", name="甲", kind="foundation")
+    >>> g.add_node("p", node_type="Program", id="p", name="乙计划")
+    >>> _ = g.add_edge("a", "p", relationship="LAUNCHED", evidence="甲发起乙计划", source="s")
     >>> partnership_map(g).nodes
     2
     """
@@ -211,11 +215,11 @@ def partnership_map(
 
 def source_names(graph: nx.MultiDiGraph) -> dict[str, str]:
     """The title of every Source node, by id."""
-    return {node: data["name"] for node, data in graph.nodes(data=True) if data["label"] == "Source"}
+    return {node: data["name"] for node, data in graph.nodes(data=True) if data["node_type"] == "Source"}
 
 
 def _node_tooltip(data: dict[str, Any]) -> str:
-    lines = [data.get("name", ""), f"{data['label']}" + (f" · {data['kind']}" if data.get("kind") else "")]
+    lines = [data.get("name", ""), f"{data['node_type']}" + (f" · {data['kind']}" if data.get("kind") else "")]
     for key in ("aliases", "name_en", "adcode", "level", "member_count", "category", "publisher", "url", "note"):
         if data.get(key):
             value = "、".join(data[key]) if isinstance(data[key], list) else data[key]
@@ -225,7 +229,7 @@ def _node_tooltip(data: dict[str, Any]) -> str:
 
 
 def _edge_tooltip(data: dict[str, Any], source_titles: dict[str, str]) -> str:
-    lines = [data["type"]]
+    lines = [data["relationship"]]
     if data.get("role"):
         lines.append(f"role: {data['role']}")
     if data.get("amount_text"):
@@ -260,8 +264,8 @@ def _options() -> dict[str, Any]:
 
 
 def _legend(graph: nx.MultiDiGraph) -> str:
-    kinds = sorted({d.get("kind") for _, d in graph.nodes(data=True) if d["label"] == "Organization"} - {None})
-    labels = sorted({d["label"] for _, d in graph.nodes(data=True)} - {"Organization"})
+    kinds = sorted({d.get("kind") for _, d in graph.nodes(data=True) if d["node_type"] == "Organization"} - {None})
+    labels = sorted({d["node_type"] for _, d in graph.nodes(data=True)} - {"Organization"})
     items = [
         f'<li><span class="swatch" style="background:{ORG_KIND_COLOURS.get(k, UNKNOWN_COLOUR)}"></span>{k}</li>'
         for k in kinds
