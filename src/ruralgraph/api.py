@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from ruralgraph.tools.synth import SynthReport
+    from ruralgraph.views.figure import FigureResult
     from ruralgraph.views.maps import MapResult
 
 
@@ -226,24 +227,76 @@ class Graph:
         types: Iterable[str] = (),
         region: str | None = None,
         all_regions: bool = False,
+        keep_isolated: bool = False,
         max_nodes: int | None = None,
+        labels: str = "zh",
+        layout: str = "network",
     ) -> MapResult:
-        """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere."""
-        from ruralgraph.places import region_ref
+        """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere.
+
+        An unknown kind, relationship type or region is refused (BadOption, exit 2) with the allowed
+        values; nodes a filter leaves with no relationship are dropped unless ``keep_isolated``.
+        ``labels`` "zh" (the vocabulary's Chinese labels) or "en"; ``layout`` "network" or "geo".
+        """
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
+        graph = self._property_graph()
         focus_id = self.resolve(focus).id if focus else None
-        places = [self.resolve(region_ref(region) or region).id] if region else []
+        places = [self._region_id(graph, region)] if region else []
         return partnership_map(
-            self.to_networkx(),
+            graph,
             focus_id=focus_id,
             hops=hops,
             kinds=kinds,
             types=types,
             places=places,
             all_regions=all_regions,
+            keep_isolated=keep_isolated,
             max_nodes=max_nodes or MAX_NODES,
+            labels=labels,
+            layout=layout,
         )
+
+    def figure(
+        self,
+        target: Path | str,
+        *,
+        focus: str | None = None,
+        hops: int = 2,
+        kinds: Iterable[str] = (),
+        types: Iterable[str] = (),
+        region: str | None = None,
+        all_regions: bool = False,
+        keep_isolated: bool = False,
+        labels: str = "zh",
+    ) -> FigureResult:
+        """A static figure for a paper (.svg, .png or .pdf, by the file's suffix): the map's selection,
+        laid out with a fixed seed, with a legend and Chinese labels in a CJK font."""
+        from ruralgraph.views.figure import write_figure
+        from ruralgraph.views.maps import check_filters, select_subgraph
+
+        graph = self._property_graph()
+        focus_id = self.resolve(focus).id if focus else None
+        places = [self._region_id(graph, region)] if region else []
+        check_filters(graph, kinds, types)
+        sub = select_subgraph(
+            graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
+        )
+        return write_figure(sub, Path(target), focus=focus_id, labels=labels, keep_isolated=keep_isolated)
+
+    def _region_id(self, graph: nx.MultiDiGraph, region: str) -> str:
+        """The id of a region named by --region; an unknown one is refused listing the regions in the graph."""
+        from ruralgraph.errors import NotFound
+        from ruralgraph.places import region_ref
+
+        try:
+            entity = self.resolve(region_ref(region) or region)
+        except NotFound:
+            entity = None
+        if entity is None or graph.nodes[entity.id].get("node_type") != "Region":
+            names = sorted(d["name"] for _, d in graph.nodes(data=True) if d.get("node_type") == "Region")
+            raise BadOption(f"unknown --region {region!r}; use one of the {len(names)} regions: {'、'.join(names)}")
+        return entity.id
 
     def export(self, fmt: str, target: Path | str, *, network: str = "full", include_cases: bool = False) -> list[Path]:
         """Export a network (full, collaboration or org-regions) as graphml, gexf, json or neo4j-csv.

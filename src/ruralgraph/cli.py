@@ -322,20 +322,36 @@ def network_ego(
         print_rows(graph.ego_rows(org, radius=radius, include_cases=include_cases), fmt)
 
 
+Focus = Annotated[str | None, typer.Option(help="Centre on this entity (id, name or alias); it is highlighted.")]
+Hops = Annotated[int, typer.Option(help="With --focus: how far from it.")]
+Kinds = Annotated[
+    list[str], typer.Option("--kind", help="Only organisations of this kind, e.g. foundation (repeatable).")
+]
+Region = Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")]
+AllRegions = Annotated[
+    bool, typer.Option(help="Also show regions that are only listed (e.g. a designation's counties), not reached.")
+]
+KeepIsolated = Annotated[bool, typer.Option(help="Keep nodes that the filters leave with no relationship.")]
+Labels = Annotated[str, typer.Option(help="Edge labels: zh (the vocabulary's Chinese labels) or en (the types).")]
+
+
 @app.command("map")
 @reports_errors
 @store_options
 def map_command(
     settings: StoreSettings,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
-    focus: Annotated[str | None, typer.Option(help="Centre the map on this entity (id, name or alias).")] = None,
-    hops: Annotated[int, typer.Option(help="With --focus: how far from it.")] = 2,
-    kind: Annotated[list[str], typer.Option(help="Only organisations of this kind (repeatable).")] = [],  # noqa: B006
+    focus: Focus = None,
+    hops: Hops = 2,
+    kind: Kinds = [],  # noqa: B006
     rel_type: RelTypes = [],  # noqa: B006
-    region: Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")] = None,
-    all_regions: Annotated[
-        bool, typer.Option(help="Also show regions that are only listed (e.g. a designation's counties), not reached.")
-    ] = False,
+    region: Region = None,
+    all_regions: AllRegions = False,
+    keep_isolated: KeepIsolated = False,
+    labels: Labels = "zh",
+    layout: Annotated[
+        str, typer.Option(help="network (spread, then still) or geo (regions at their coordinates).")
+    ] = "network",
     max_nodes: Annotated[int, typer.Option(help="Above this many nodes, keep the most connected.")] = 400,
 ) -> None:
     """Write a self-contained partnership map (HTML) that opens offline in any browser."""
@@ -347,13 +363,49 @@ def map_command(
             types=rel_type,
             region=region,
             all_regions=all_regions,
+            keep_isolated=keep_isolated,
             max_nodes=max_nodes,
+            labels=labels,
+            layout=layout,
         )
     result.write(output)
     say(
         f"wrote {output}: {result.nodes} nodes, {result.edges} relationships"
         + (f" ({result.note})" if result.note else "")
     )
+
+
+@app.command()
+@reports_errors
+@store_options
+def figure(
+    settings: StoreSettings,
+    output: Annotated[Path, typer.Option("--output", "-o", help="fig.svg, fig.png or fig.pdf.")] = Path("figure.svg"),
+    focus: Focus = None,
+    hops: Hops = 2,
+    kind: Kinds = [],  # noqa: B006
+    rel_type: RelTypes = [],  # noqa: B006
+    region: Region = None,
+    all_regions: AllRegions = False,
+    keep_isolated: KeepIsolated = False,
+    labels: Labels = "zh",
+) -> None:
+    """Write a static figure for a paper (SVG, PNG or PDF): fixed-seed layout, legend, Chinese labels."""
+    with api.Graph(settings) as graph:
+        result = graph.figure(
+            output,
+            focus=focus,
+            hops=hops,
+            kinds=kind,
+            types=rel_type,
+            region=region,
+            all_regions=all_regions,
+            keep_isolated=keep_isolated,
+            labels=labels,
+        )
+    say(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships; font: {result.font}")
+    if result.warning:
+        say(f"warning: {result.warning}")
 
 
 @app.command()
