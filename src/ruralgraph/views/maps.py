@@ -148,6 +148,7 @@ FOCUS_COLOUR = "#ffb300"
 NODE_FONT = 20  # px at zoom 1: the layout spreads nodes so that the fitted view stays near zoom 1
 EDGE_FONT = 13
 SPACING = 170  # px between neighbours in the starting layout
+SPRING_LIMIT = 500  # components this large start from a seeded scatter (no scipy needed)
 
 
 def edge_label(rel_type: str, labels: str = "zh") -> str:
@@ -177,6 +178,9 @@ def spread_layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
         size = SPACING * max(1.0, len(component) ** 0.5) / 2
         if len(component) == 1:
             raw = {component[0]: (0.0, 0.0)}
+        elif len(component) >= SPRING_LIMIT:
+            # networkx's spring layout needs scipy from 500 nodes on; physics spreads a seeded scatter.
+            raw = nx.random_layout(part, seed=SEED)
         else:
             # A larger optimal distance than the default spreads leaves away from their hubs.
             raw = nx.spring_layout(part, seed=SEED, k=2.0 / len(component) ** 0.5, iterations=300)
