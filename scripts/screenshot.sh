@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Regenerates docs/demo-map.png: the demo map of the bundled dataset, drawn by headless Chromium offline.
+# Regenerates the pictures in docs/ from the bundled dataset: the partnership map (docs/map.png, and
+# docs/demo-map.png for the README), the geographic map (docs/map-geo.png), both drawn by headless
+# Chromium offline, and the static figure for papers (docs/figure.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 .venv/bin/ruralgraph demo --db "$tmp/demo.kgl" --output "$tmp/map.html" --format csv >/dev/null
-chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
-  --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$tmp/profile" --hide-scrollbars \
-  --window-size=1600,1000 --virtual-time-budget=30000 --screenshot="$PWD/docs/demo-map.png" "file://$tmp/map.html" 2>/dev/null
+.venv/bin/ruralgraph map --db "$tmp/demo.kgl" --layout geo -o "$tmp/geo.html" 2>/dev/null
+shoot() {
+  chromium --headless --no-sandbox --disable-gpu --disable-background-networking --no-first-run \
+    --host-resolver-rules="MAP * ~NOTFOUND" --user-data-dir="$tmp/profile" --hide-scrollbars \
+    --window-size=1600,1000 --virtual-time-budget=30000 --screenshot="$PWD/docs/$2" "file://$tmp/$1" 2>/dev/null
+  echo "wrote docs/$2"
+}
+shoot map.html map.png
+cp docs/map.png docs/demo-map.png
+shoot geo.html map-geo.png
+.venv/bin/ruralgraph figure --db "$tmp/demo.kgl" -o docs/figure.png
 rm -rf "$tmp"
-echo "wrote docs/demo-map.png"

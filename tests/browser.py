@@ -55,13 +55,13 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
         )
 
 
-def render(page: Path) -> dict[str, Any]:
-    """The drawing report a map page left on its <body>, after its scripts ran offline."""
-    done = _run("--dump-dom", page.resolve().as_uri())
+def render(page: Path, query: str = "", size: str = "1400,950") -> dict[str, Any]:
+    """The drawing report a map page left on its <body>, after its scripts ran offline (``query``: ?a=b)."""
+    done = _run(f"--window-size={size}", "--dump-dom", page.resolve().as_uri() + query)
     body = re.search(r"<body([^>]*)>", done.stdout)
     assert body, f"Chromium returned no page:\n{done.stderr[-2000:]}"
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body.group(1)))
-    for key in ("resources", "errors"):
+    for key in ("resources", "errors", "selected"):
         if key in attributes:
             attributes[key] = json.loads(attributes[key].replace("&quot;", '"'))
     return attributes

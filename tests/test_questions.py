@@ -54,7 +54,9 @@ def test_regions_huoshui_reaches_roll_up_to_province(seed_settings) -> None:
     assert set(by_region) == {"内蒙古自治区", "广西壮族自治区", "重庆市", "玉屏侗族自治县"}
     yuping = by_region["玉屏侗族自治县"]
     assert (yuping["prefecture"], yuping["province"], yuping["adcode"]) == ("铜仁市", "贵州省", "520622")
-    assert yuping["through"] == [{"id": "huoshui-99-yuping", "name": "活水计划99公益日活动（贵州玉屏）"}]
+    assert yuping["through"] == [
+        {"id": "huoshui-99-yuping", "name": "活水计划99公益日活动（贵州玉屏）", "how": "OPERATES_IN"}
+    ]
 
 
 def test_who_supports_xixian(seed_settings) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import re
 from pathlib import Path
 
@@ -36,7 +35,7 @@ def test_network_stats_describe_the_collaboration_network(seed_db: Path) -> None
 def test_collaboration_edges_say_what_is_shared(seed_db: Path) -> None:
     with ruralgraph.connect(db=seed_db) as g:
         network = g.collaboration()
-    shared = network.edges["crdf", "sac"]["shared"]
+    shared = network.edges["crdf", "sac"]["shared"].split("; ")
     assert {"特困帮扶基金", "“善行者”公益徒步活动"} <= set(shared)
     assert network.edges["crdf", "sac"]["weight"] == len(shared)
 
@@ -134,9 +133,9 @@ def test_all_regions_brings_back_the_listed_counties(seed_db: Path) -> None:
 def test_a_large_graph_is_cut_down_and_says_so(tmp_path: Path) -> None:
     big = nx.MultiDiGraph()
     for index in range(1500):
-        big.add_node(f"o{index}", label="Organization", name=f"机构{index}", kind="other", id=f"o{index}")
+        big.add_node(f"o{index}", node_type="Organization", name=f"机构{index}", kind="other", id=f"o{index}")
     for index in range(1, 1500):
-        big.add_edge(f"o{index}", f"o{index // 7}", type="PARTNERS_WITH", evidence="合作", source="s")
+        big.add_edge(f"o{index}", f"o{index // 7}", relationship="PARTNERS_WITH", evidence="合作", source="s")
     result = build_map(big, title="big", max_nodes=300)
     assert (result.nodes, result.total_nodes) == (300, 1500)
     assert "Showing the 300 most connected of 1500 nodes" in result.html
@@ -155,22 +154,6 @@ def test_screenshot_of_the_demo_map(seed_db: Path, tmp_path: Path) -> None:
     page = tmp_path / "map.html"
     assert run_cli("map", "-o", str(page), "--db", str(seed_db)).exit_code == 0
     assert screenshot(page, tmp_path / "map.png").stat().st_size > 10_000
-
-
-@pytest.mark.parametrize("fmt", ["graphml", "gexf", "json"])
-def test_exports_load_back_in_networkx(seed_db: Path, tmp_path: Path, fmt: str) -> None:
-    target = tmp_path / f"graph.{fmt}"
-    assert run_cli("export", fmt, "-o", str(target), "--db", str(seed_db)).exit_code == 0
-    if fmt == "graphml":
-        back = nx.read_graphml(target)
-    elif fmt == "gexf":
-        back = nx.read_gexf(target)
-    else:
-        back = nx.node_link_graph(json.loads(target.read_text(encoding="utf-8")), edges="links")
-    assert back.number_of_nodes() == 416 and back.number_of_edges() == 601
-    name = back.nodes["crdf"].get("name") or back.nodes["crdf"].get("label")
-    assert name in ("中国乡村发展基金会", "Organization")
-    assert "中国乡村发展基金会" in target.read_text(encoding="utf-8")
 
 
 def test_neo4j_admin_csvs_load_into_the_real_neo4j(seed_db: Path, neo4j_server, neo4j_uri: str) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from ruralgraph.loading.load import LoadReport
     from ruralgraph.tools.synth import SynthReport
+    from ruralgraph.views.figure import FigureResult
     from ruralgraph.views.maps import MapResult
 
 
@@ -174,33 +175,59 @@ class Graph:
         rows = self.sources(entity).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
         return bibliography(sorted(rows, key=lambda row: row["id"]), fmt)  # in the order of their ids
 
-    def to_networkx(self) -> nx.MultiDiGraph:
-        """The whole property graph as a NetworkX MultiDiGraph (node keys are ids)."""
+    def _property_graph(self) -> nx.MultiDiGraph:
+        """The property graph with list values kept as lists (for JSON and neo4j-admin exports)."""
         from ruralgraph.views.network import NODES_QUERY, RELATIONSHIPS_QUERY, property_graph
 
         return property_graph(self.store.run(NODES_QUERY), self.store.run(RELATIONSHIPS_QUERY))
 
-    def collaboration(self) -> nx.Graph:
-        """The collaboration network of organisations (NetworkX Graph, weighted, with what they share)."""
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The whole property graph as a NetworkX MultiDiGraph (node keys are ids).
+
+        Node ``label`` is the name and ``node_type`` the graph label; edge ``relationship`` is the
+        type. Every value is text, a number or a boolean (lists joined with "; "), so
+        ``nx.write_gexf`` and ``nx.write_graphml`` write it as it is.
+        """
+        from ruralgraph.views.network import scalar_graph
+
+        return scalar_graph(self._property_graph())
+
+    def collaboration(self, *, include_cases: bool = False) -> nx.Graph:
+        """The collaboration network of organisations (weighted; ``shared`` names what they share).
+
+        Case write-ups (FEATURES) count as shared work only with ``include_cases=True``.
+        """
         from ruralgraph.views.network import collaboration_network
 
-        return collaboration_network(self.to_networkx())
+        return collaboration_network(self._property_graph(), include_cases=include_cases)
 
     def org_regions(self) -> nx.Graph:
         """Organisations and the regions they reach through their activities (NetworkX bipartite Graph)."""
         from ruralgraph.views.network import org_region_network
 
-        return org_region_network(self.to_networkx())
+        return org_region_network(self._property_graph())
 
-    def ego(self, org: str, *, radius: int = 1) -> nx.Graph:
+    def network(self, name: str = "full", *, include_cases: bool = False) -> nx.Graph:
+        """One of the networks: ``full`` (to_networkx), ``collaboration`` or ``org-regions``."""
+        from ruralgraph.views.export import NETWORKS
+
+        if name == "full":
+            return self.to_networkx()
+        if name == "collaboration":
+            return self.collaboration(include_cases=include_cases)
+        if name == "org-regions":
+            return self.org_regions()
+        raise BadOption(f"unknown network {name!r}; use one of {', '.join(NETWORKS)}")
+
+    def ego(self, org: str, *, radius: int = 1, include_cases: bool = False) -> nx.Graph:
         """An organisation's ego network in the collaboration network (NetworkX Graph)."""
         from ruralgraph.views.network import ego_network
 
-        return ego_network(self.collaboration(), self.resolve(org).id, radius)
+        return ego_network(self.collaboration(include_cases=include_cases), self.resolve(org).id, radius)
 
-    def ego_rows(self, org: str, *, radius: int = 1) -> list[Row]:
+    def ego_rows(self, org: str, *, radius: int = 1, include_cases: bool = False) -> list[Row]:
         """``ego`` as rows: each collaboration with both names, its weight and what is shared."""
-        ego = self.ego(org, radius=radius)
+        ego = self.ego(org, radius=radius, include_cases=include_cases)
         return [
             {
                 "a": a,
@@ -213,21 +240,20 @@ class Graph:
             for a, b, data in sorted(ego.edges(data=True))
         ]
 
-    def network_stats(self) -> dict[str, Any]:
-        """Size, density, components and communities of the collaboration network."""
+    def network_stats(self, *, include_cases: bool = False) -> list[Row]:
+        """Size, density, components and communities of the collaboration network.
+
+        One row per measure, with ``value`` and ``method``: the algorithm, its parameters and seed.
+        """
         from ruralgraph.views.network import network_stats
 
-        return network_stats(self.to_networkx())
+        return network_stats(self._property_graph(), include_cases=include_cases)
 
-    def network_stats_rows(self) -> list[Row]:
-        """``network_stats`` as rows (measure, value)."""
-        return [{"measure": key, "value": value} for key, value in self.network_stats().items()]
-
-    def brokers(self, top: int = 10) -> list[Row]:
-        """Organisations ranked by betweenness in the collaboration network."""
+    def brokers(self, top: int = 10, *, include_cases: bool = False) -> list[Row]:
+        """Organisations with betweenness above 0 in the collaboration network, highest first."""
         from ruralgraph.views.network import brokers
 
-        return brokers(self.collaboration(), top)
+        return brokers(self.collaboration(include_cases=include_cases), top)
 
     def pairing_network(self, *, scheme: str | None = None) -> nx.Graph:
         """Provinces joined by paired assistance between their places (NetworkX Graph; see ``pairing_bridges``)."""
@@ -253,37 +279,104 @@ class Graph:
         types: Iterable[str] = (),
         region: str | None = None,
         all_regions: bool = False,
+        keep_isolated: bool = False,
         max_nodes: int | None = None,
+        labels: str = "zh",
+        layout: str = "network",
     ) -> MapResult:
-        """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere."""
+        """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere.
+
+        An unknown kind, relationship type or region is refused (BadOption, exit 2) with the allowed
+        values; nodes a filter leaves with no relationship are dropped unless ``keep_isolated``.
+        ``labels`` "zh" (the vocabulary's Chinese labels) or "en"; ``layout`` "network" or "geo".
+        """
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
+        graph = self._property_graph()
         focus_id = self.resolve(focus).id if focus else None
-        places = [self.resolve_region(region).id] if region else []
+        places = [self._region_id(graph, region)] if region else []
         return partnership_map(
-            self.to_networkx(),
+            graph,
             focus_id=focus_id,
             hops=hops,
             kinds=kinds,
             types=types,
             places=places,
             all_regions=all_regions,
+            keep_isolated=keep_isolated,
             max_nodes=max_nodes or MAX_NODES,
+            labels=labels,
+            layout=layout,
         )
 
-    def export(self, fmt: str, target: Path | str, *, spreadsheet_safe: bool = False) -> list[Path]:
-        """Export the graph as graphml, gexf, json or neo4j-csv.
+    def figure(
+        self,
+        target: Path | str,
+        *,
+        focus: str | None = None,
+        hops: int = 2,
+        kinds: Iterable[str] = (),
+        types: Iterable[str] = (),
+        region: str | None = None,
+        all_regions: bool = False,
+        keep_isolated: bool = False,
+        labels: str = "zh",
+    ) -> FigureResult:
+        """A static figure for a paper (.svg, .png or .pdf, by the file's suffix): the map's selection,
+        laid out with a fixed seed, with a legend and Chinese labels in a CJK font."""
+        from ruralgraph.views.figure import write_figure
+        from ruralgraph.views.maps import check_filters, select_subgraph
 
+        graph = self._property_graph()
+        focus_id = self.resolve(focus).id if focus else None
+        places = [self._region_id(graph, region)] if region else []
+        check_filters(graph, kinds, types)
+        sub = select_subgraph(
+            graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
+        )
+        return write_figure(sub, Path(target), focus=focus_id, labels=labels, keep_isolated=keep_isolated)
+
+    def _region_id(self, graph: nx.MultiDiGraph, region: str) -> str:
+        """The id of a region named by --region; an unknown one is refused listing the regions in the graph."""
+        from ruralgraph.errors import NotFound
+
+        try:
+            entity = self.resolve_region(region)
+        except NotFound:
+            entity = None
+        if entity is None or graph.nodes[entity.id].get("node_type") != "Region":
+            names = sorted(d["name"] for _, d in graph.nodes(data=True) if d.get("node_type") == "Region")
+            raise BadOption(f"unknown --region {region!r}; use one of the {len(names)} regions: {'、'.join(names)}")
+        return entity.id
+
+    def export(
+        self,
+        fmt: str,
+        target: Path | str,
+        *,
+        network: str = "full",
+        include_cases: bool = False,
+        spreadsheet_safe: bool = False,
+    ) -> list[Path]:
+        """Export a network (full, collaboration or org-regions) as graphml, gexf, json or neo4j-csv.
+
+        GraphML and GEXF name each node by its ``label`` (the name) and keep the node type in
+        ``node_type`` and the relationship type in ``relationship`` (see ``ruralgraph.views.export``).
         neo4j-csv is for ``neo4j-admin``, so its text is exact; ``spreadsheet_safe`` neutralises
         formulas in it (a leading ``'``) for CSVs that will be opened in a spreadsheet.
         """
-        from ruralgraph.views.export import FORMATS, export_graph
+        from ruralgraph.views.export import FORMATS, NETWORKS, export_graph
 
         if fmt not in FORMATS:
             raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
+        if network not in NETWORKS:
+            raise BadOption(f"unknown network {network!r}; use one of {', '.join(NETWORKS)}")
         if spreadsheet_safe and fmt != "neo4j-csv":
             raise BadOption("--spreadsheet-safe applies to neo4j-csv only (graphml, gexf and json hold no formulas)")
-        return export_graph(self.to_networkx(), fmt, Path(target), spreadsheet_safe=spreadsheet_safe)
+        if fmt == "neo4j-csv" and network != "full":
+            raise BadOption("neo4j-csv exports the full network only (it is the property graph Neo4j imports)")
+        graph = self._property_graph() if network == "full" else self.network(network, include_cases=include_cases)
+        return export_graph(graph, fmt, Path(target), spreadsheet_safe=spreadsheet_safe)
 
     def load(
         self,

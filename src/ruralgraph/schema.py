@@ -33,6 +33,7 @@ def vocabulary_json() -> str:
                 "from": list(rule.from_labels),
                 "to": list(rule.to_labels),
                 "meaning": rule.meaning,
+                "zh": rule.zh,
                 "evidence_required": rel_type not in STRUCTURAL_TYPES,
             }
             for rel_type, rule in RELATIONSHIP_RULES.items()

@@ -1,11 +1,24 @@
-"""Exports for other tools: GraphML and GEXF (Gephi), node-link JSON, and neo4j-admin import CSVs.
+"""Exports for other tools: GraphML and GEXF (Gephi, yEd), node-link JSON, and neo4j-admin import CSVs.
 
-GraphML and GEXF cannot hold lists, so list properties (aliases) are joined with "; " there;
-node-link JSON keeps every value as it is. The CSVs follow ``neo4j-admin database import``'s
-header format (``id:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``, typed columns, ``;``
-between array items), one file per label and per relationship type, with the command to run.
+What GraphML and GEXF files hold (read them back with ``nx.read_graphml`` / ``nx.read_gexf``):
 
-Those CSVs keep text exactly as stored, including text that begins with ``=``, ``+``, ``-`` or
+- node ``label``: the display name, so Gephi shows names; ``node_type``: the graph label
+  (Organization, Program, Region …); ``kind``: an organisation's kind; ``id`` and every property.
+- edge ``relationship``: the relationship type (CO_FOUNDED …), an ordinary attribute. GEXF's own
+  edge ``type`` (directed/undirected/mutual) is left to the writer; ``weight`` (collaboration
+  networks) is GEXF's and GraphML's edge weight.
+- only text, integers, floats and booleans: lists (aliases, what a collaboration shares) are
+  joined with "; ", dates are ISO text (``ruralgraph.views.network.scalar_graph``; ``for_gephi``
+  here is the same, for any NetworkX graph of your own).
+
+Networks (``network=``): ``full`` (every node and relationship), ``collaboration`` (organisations
+joined by shared programs, funds and events, weighted) and ``org-regions`` (organisations and the
+regions they reach). Node-link JSON keeps every value as it is. The CSVs follow ``neo4j-admin
+database import``'s header format (``id:ID``, ``:LABEL``, ``:START_ID``, ``:END_ID``, ``:TYPE``,
+typed columns, ``;`` between array items), one file per label and per relationship type, with the
+command to run; they hold the full network only.
+
+The CSVs keep text exactly as stored, including text that begins with ``=``, ``+``, ``-`` or
 ``@``: they are for ``neo4j-admin``, which reads no formulas, and a neutralising ``'`` would
 become part of every such value in the imported database. For CSVs that a person will open in a
 spreadsheet, ``spreadsheet_safe=True`` (``--spreadsheet-safe``) neutralises them as
@@ -23,32 +36,37 @@ import networkx as nx
 
 from ruralgraph.errors import BadOption
 from ruralgraph.output import spreadsheet_safe as neutralised
+from ruralgraph.views.network import NODE_TYPE, RELATIONSHIP, scalar_graph
 
 FORMATS = ("graphml", "gexf", "json", "neo4j-csv")
+NETWORKS = ("full", "collaboration", "org-regions")
 ARRAY_DELIMITER = ";"
 
 
-def flat_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy whose list values are joined text (GraphML and GEXF hold only scalars)."""
-    flat = nx.MultiDiGraph()
-    for node, data in graph.nodes(data=True):
-        flat.add_node(node, **{k: _scalar(v) for k, v in data.items()})
-    for start, end, key, data in graph.edges(keys=True, data=True):
-        flat.add_edge(start, end, key=key, **{k: _scalar(v) for k, v in data.items()})
+def for_gephi(graph: nx.Graph) -> nx.Graph:
+    """A copy of any NetworkX graph that ``nx.write_gexf`` and ``nx.write_graphml`` write, and Gephi reads right.
+
+    Values become text, integers, floats or booleans (lists joined with "; "); a ``type`` edge
+    attribute, which GEXF reserves for directed/undirected/mutual, is renamed ``relationship``.
+
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", type="FUNDS", roles=["甲", "乙"])
+    >>> sorted(next(iter(for_gephi(g).edges(data=True)))[2].items())
+    [('relationship', 'FUNDS'), ('roles', '甲; 乙')]
+    """
+    flat = scalar_graph(graph)
+    for *_, data in flat.edges(data=True):
+        if "type" in data and RELATIONSHIP not in data:
+            data[RELATIONSHIP] = data.pop("type")
     return flat
 
 
-def _scalar(value: Any) -> Any:
-    return "; ".join(str(v) for v in value) if isinstance(value, list) else value
-
-
-def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path, *, spreadsheet_safe: bool = False) -> list[Path]:
-    """Write a property graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv).
+def export_graph(graph: nx.Graph, fmt: str, target: Path, *, spreadsheet_safe: bool = False) -> list[Path]:
+    """Write a graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv).
 
     ``spreadsheet_safe`` neutralises formulas in the neo4j-csv text cells (see the module's doc).
 
     >>> import tempfile
-    >>> g = nx.MultiDiGraph(); g.add_node("a", label="Organization", name="甲", aliases=["甲会"])
+    >>> g = nx.MultiDiGraph(); g.add_node("a", node_type="Organization", label="甲", aliases=["甲会"])
     >>> [p.suffix for p in export_graph(g, "graphml", Path(tempfile.mkdtemp()) / "g.graphml")]
     ['.graphml']
     """
@@ -57,12 +75,12 @@ def export_graph(graph: nx.MultiDiGraph, fmt: str, target: Path, *, spreadsheet_
         return write_neo4j_csv(graph, target, spreadsheet_safe=spreadsheet_safe)
     target.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "graphml":
-        nx.write_graphml(flat_graph(graph), target, encoding="utf-8")
+        nx.write_graphml(for_gephi(graph), target, encoding="utf-8")
     elif fmt == "gexf":
-        nx.write_gexf(flat_graph(graph), target, encoding="utf-8")
+        nx.write_gexf(for_gephi(graph), target, encoding="utf-8")
     elif fmt == "json":
         data = nx.node_link_data(graph, edges="links")
-        target.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+        target.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     else:
         raise BadOption(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
     return [target]
@@ -118,14 +136,19 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path, *, spreadsheet_safe: b
     written: list[Path] = []
     by_label: dict[str, list[dict[str, Any]]] = {}
     for _, data in sorted(graph.nodes(data=True)):
-        by_label.setdefault(data["label"], []).append(dict(data))
+        # The CSV's :LABEL column is the graph label; the display name is already the name column.
+        row = {k: v for k, v in data.items() if k != "label"}
+        by_label.setdefault(data[NODE_TYPE], []).append({**row, "label": row.pop(NODE_TYPE)})
     for label, rows in sorted(by_label.items()):
         path = folder / f"nodes_{label}.csv"
         _write_table(path, [("id:ID", "id"), (":LABEL", "label")], rows, {"id", "label"}, spreadsheet_safe)
         written.append(path)
     by_type: dict[str, list[dict[str, Any]]] = {}
-    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[2]["type"], e[0], e[1])):
-        by_type.setdefault(data["type"], []).append({"start": start, "end": end, **data})
+    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[2][RELATIONSHIP], e[0], e[1])):
+        row = {k: v for k, v in data.items() if k != RELATIONSHIP}
+        by_type.setdefault(data[RELATIONSHIP], []).append(
+            {"start": start, "end": end, **row, "type": data[RELATIONSHIP]}
+        )
     for rel_type, rows in sorted(by_type.items()):
         path = folder / f"rels_{rel_type}.csv"
         _write_table(

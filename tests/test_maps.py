@@ -1,0 +1,147 @@
+"""Maps and figures fit for a paper: readable, Chinese relation labels, filters that say what they did,
+a search box, a geographic layout, and static figures."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+import ruralgraph
+from browser import render, screenshot
+from conftest import run_cli
+from ruralgraph.model import RELATIONSHIP_RULES
+from ruralgraph.places import coordinates, gazetteer
+from ruralgraph.views.figure import cjk_font
+from ruralgraph.views.maps import FOCUS_COLOUR, project
+
+
+def drawn_nodes(page_html: str) -> dict[str, dict]:
+    """The nodes a map page hands vis-network, by id."""
+    found = re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", page_html)
+    assert found, "the page holds no node data"
+    return {node["id"]: node for node in json.loads(found.group(1))}
+
+
+def map_args(seed_db: Path, page: Path, *args: str) -> list[str]:
+    return ["map", "-o", str(page), "--db", str(seed_db), *args]
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "listed"),
+    [("--kind", "charity", "foundation"), ("--type", "FUNDED", "CO_FOUNDED"), ("--region", "火星", "隰县")],
+)
+def test_unknown_filter_values_exit_2_listing_the_allowed_ones(
+    seed_db: Path, tmp_path: Path, option: str, value: str, listed: str
+) -> None:
+    page = tmp_path / "x.html"
+    result = run_cli(*map_args(seed_db, page, option, value))
+    assert result.exit_code == 2, result.stderr
+    assert value in result.stderr and listed in result.stderr and not page.exists()
+
+
+def test_nodes_a_filter_leaves_alone_are_dropped_unless_asked(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        dropped = g.map(kinds=["foundation"])
+        kept = g.map(kinds=["foundation"], keep_isolated=True)
+    left_alone = set(drawn_nodes(kept.html)) - set(drawn_nodes(dropped.html))
+    assert left_alone == {"securities-action"}  # launched by 中国证券业协会, an industry association
+
+
+def test_relation_labels_are_chinese_unless_english_is_asked(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        chinese, english = g.map(types=["CO_FOUNDED"]), g.map(types=["CO_FOUNDED"], labels="en")
+    zh = RELATIONSHIP_RULES["CO_FOUNDED"].zh
+    assert f'"label": "{zh}"' in chinese.html and '"label": "CO_FOUNDED"' not in chinese.html
+    assert '"label": "CO_FOUNDED"' in english.html
+
+
+def test_the_title_states_the_filters(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "x.html"
+    result = run_cli(*map_args(seed_db, page, "--kind", "foundation", "--type", "CO_FOUNDED", "--region", "隰县"))
+    assert result.exit_code == 0, result.stderr
+    header = page.read_text(encoding="utf-8").split('<div id="rg-header">')[1].split("</div></div>")[0]
+    assert "kind: foundation" in header and "type: CO_FOUNDED (联合发起)" in header and "region: 隰县" in header
+
+
+def test_an_ego_map_highlights_its_focus(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        ego = g.map(focus="中国证券业协会", hops=1)
+    nodes = drawn_nodes(ego.html)
+    focus = nodes["sac"]
+    assert focus["color"]["border"] == FOCUS_COLOUR and focus["borderWidth"] > 1 and focus["font"]["bold"]
+    assert all(n["color"]["border"] != FOCUS_COLOUR for key, n in nodes.items() if key != "sac")
+    assert "focus" in ego.html and "中国证券业协会, 1 hops" in ego.html
+
+
+@pytest.mark.browser
+def test_the_map_fills_the_window_with_labels_readable_at_fit_zoom(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "map.html"
+    assert run_cli(*map_args(seed_db, page)).exit_code == 0
+    drawn = render(page)
+    width, height = (int(v) for v in drawn["window"].split("x"))
+    canvas_width, canvas_height = (int(v) for v in drawn["canvas"].split("x"))
+    assert drawn["scroll"] == drawn["window"], "the page scrolls"
+    assert canvas_width == width and canvas_height > 0.85 * height
+    assert float(drawn["scale"]) * 20 >= 4.5, "node labels are smaller than 4.5 px at the fitted zoom"
+    assert drawn["physics"] == "off" and drawn["errors"] == []
+
+
+@pytest.mark.browser
+def test_the_search_box_finds_a_node_by_name(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "map.html"
+    assert run_cli(*map_args(seed_db, page)).exit_code == 0
+    assert "rg-query" in page.read_text(encoding="utf-8")
+    drawn = render(page, "?find=" + quote("隰县政府"))
+    assert drawn["selected"] == ["xixian-gov"]
+
+
+def test_county_coordinates_agree_with_the_gazetteer() -> None:
+    points, regions = coordinates(), gazetteer()
+    shared = set(points) & set(regions)
+    assert len(shared) > 2800
+    placeholders = {code for code in shared if regions[code].name.endswith(("市辖区", "市县"))}
+    assert all(points[code].name == regions[code].name for code in shared - placeholders)
+    assert (round(points["141031"].longitude, 2), round(points["141031"].latitude, 2)) == (110.94, 36.69)
+
+
+def test_the_geographic_map_puts_regions_at_their_coordinates(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        geo = g.map(layout="geo")
+    nodes = drawn_nodes(geo.html)
+    known = coordinates()
+    for node_id, code in (("cn-141031", "141031"), ("cn-520622", "520622")):
+        x, y = project(known[code].longitude, known[code].latitude)
+        assert (round(nodes[node_id]["x"]), round(nodes[node_id]["y"])) == (round(x), round(y))
+    assert nodes["cn-520622"]["y"] > nodes["cn-141031"]["y"], "玉屏 (Guizhou) lies south of 隰县 (Shanxi)"
+    assert '"curvedCW"' in geo.html and '"enabled": false' in geo.html
+
+
+@pytest.mark.browser
+def test_docs_screenshots_of_the_map_and_geographic_map(seed_db: Path, tmp_path: Path) -> None:
+    for name, args in (("map", []), ("map-geo", ["--layout", "geo"])):
+        page = tmp_path / f"{name}.html"
+        assert run_cli(*map_args(seed_db, page, *args)).exit_code == 0
+        assert screenshot(page, tmp_path / f"{name}.png").stat().st_size > 30_000
+
+
+@pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
+def test_a_figure_for_a_paper(seed_db: Path, tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"fig{suffix}"
+    result = run_cli("figure", "-o", str(target), "--db", str(seed_db))
+    assert result.exit_code == 0, result.stderr
+    assert target.stat().st_size > 10_000
+    assert f"font: {cjk_font()}" in result.stderr
+
+
+def test_the_figure_is_the_same_every_time_with_a_chinese_font_and_a_legend(seed_db: Path, tmp_path: Path) -> None:
+    assert cjk_font() is not None, "no CJK font: install fonts-wqy-microhei (scripts/test.sh does)"
+    first, second = tmp_path / "a.svg", tmp_path / "b.svg"
+    for target in (first, second):
+        assert run_cli("figure", "-o", str(target), "--db", str(seed_db)).exit_code == 0
+    text = first.read_text(encoding="utf-8")
+    assert text == second.read_text(encoding="utf-8")
+    assert "中国乡村发展基金会" in text and "kind / node type" in text and "联合发起" in text
