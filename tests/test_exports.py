@@ -40,7 +40,7 @@ def test_the_full_export_labels_nodes_by_name_and_keeps_types_as_attributes(
     seed_db: Path, tmp_path: Path, fmt: str
 ) -> None:
     back = read(export(seed_db, tmp_path, fmt, "full"))
-    assert back.number_of_nodes() == 173 and back.number_of_edges() == 308
+    assert back.number_of_nodes() == 416 and back.number_of_edges() == 601
     crdf = back.nodes["crdf"]
     assert (
         crdf["label"] == "中国乡村发展基金会" and crdf["node_type"] == "Organization" and crdf["kind"] == "foundation"

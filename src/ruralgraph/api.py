@@ -259,7 +259,7 @@ class Graph:
         """Provinces joined by paired assistance between their places (NetworkX Graph; see ``pairing_bridges``)."""
         from ruralgraph.views.network import pairing_network
 
-        return pairing_network(self.to_networkx(), scheme)
+        return pairing_network(self._property_graph(), scheme)
 
     def pairing_bridges(self, top: int | None = None, *, scheme: str | None = None) -> list[Row]:
         """Which provinces bridge east and west: betweenness in the province-level pairing network.

@@ -338,8 +338,8 @@ def province_of(graph: nx.MultiDiGraph, region: str) -> str | None:
     """The province a region belongs to (itself for a province), following PART_OF; None if unknown.
 
     >>> g = nx.MultiDiGraph()
-    >>> g.add_node("p", label="Region", level="province"); g.add_node("c", label="Region", level="county")
-    >>> _ = g.add_edge("c", "p", type="PART_OF")
+    >>> g.add_node("p", node_type="Region", level="province"); g.add_node("c", node_type="Region", level="county")
+    >>> _ = g.add_edge("c", "p", relationship="PART_OF")
     >>> province_of(g, "c")
     'p'
     """
@@ -349,7 +349,7 @@ def province_of(graph: nx.MultiDiGraph, region: str) -> str | None:
         if graph.nodes[current].get("level") == "province":
             return current
         seen.add(current)
-        current = next((end for _, end, d in graph.out_edges(current, data=True) if d["type"] == "PART_OF"), None)
+        current = next((end for _, end, d in graph.out_edges(current, data=True) if d[RELATIONSHIP] == "PART_OF"), None)
     return None
 
 
@@ -362,18 +362,18 @@ def pairing_network(graph: nx.MultiDiGraph, scheme: str | None = None) -> nx.Gra
 
     >>> g = nx.MultiDiGraph()
     >>> for n, name in [("b", "北京市"), ("n", "内蒙古自治区"), ("h", "河北省")]:
-    ...     g.add_node(n, label="Region", level="province", name=name)
-    >>> _ = g.add_edge("b", "n", type="ASSISTS", source="s1", scheme="东西部协作")
-    >>> _ = g.add_edge("b", "h", type="ASSISTS", source="s1", scheme="东西部协作")
+    ...     g.add_node(n, node_type="Region", level="province", name=name)
+    >>> _ = g.add_edge("b", "n", relationship="ASSISTS", source="s1", scheme="东西部协作")
+    >>> _ = g.add_edge("b", "h", relationship="ASSISTS", source="s1", scheme="东西部协作")
     >>> sorted(pairing_network(g).edges)
     [('b', 'h'), ('b', 'n')]
     """
     network = nx.Graph()
     for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("source", ""))):
         if (
-            data["type"] != "ASSISTS"
-            or graph.nodes[start]["label"] != "Region"
-            or graph.nodes[end]["label"] != "Region"
+            data[RELATIONSHIP] != "ASSISTS"
+            or graph.nodes[start][NODE_TYPE] != "Region"
+            or graph.nodes[end][NODE_TYPE] != "Region"
         ):
             continue
         if scheme is not None and scheme not in (data.get("scheme") or ""):
