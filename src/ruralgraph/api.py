@@ -9,7 +9,7 @@ Every CLI command is a thin layer over a function or method here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -250,7 +250,7 @@ def dedupe(paths: Iterable[Path | str], *, threshold: float = 85) -> list[Row]:
     return [candidate.row() for candidate in candidates(records, decisions, threshold)]
 
 
-def decisions_file(paths: list[Path]) -> Path:
+def decisions_file(paths: Sequence[Path | str]) -> Path:
     """Where confirmed decisions go: merges.yaml in the first folder given (or beside the first file)."""
     from ruralgraph.readers.decisions import DECISIONS_FILE
 
@@ -259,7 +259,7 @@ def decisions_file(paths: list[Path]) -> Path:
 
 
 def record_decision(
-    paths: list[Path],
+    paths: Sequence[Path | str],
     *,
     merge: tuple[str, str] | None = None,
     distinct: tuple[str, str] | None = None,
@@ -269,6 +269,14 @@ def record_decision(
     from ruralgraph.tools.dedupe import record_decision as record
 
     return record(decisions_file(paths), merge=merge, distinct=distinct, note=note)
+
+
+def init(folder: Path | str) -> list[Path]:
+    """Write a starter folder (case-file template, spreadsheet template as .xlsx and .csv, its mapping,
+    a README) that loads as it is; returns the files written. Refuses to overwrite."""
+    from ruralgraph.tools.starter import write_starter
+
+    return write_starter(Path(folder))
 
 
 def synth(size: str, output: Path, seed: int = 7) -> SynthReport:
@@ -314,4 +322,4 @@ def queries() -> list[dict[str, str]]:
     ]
 
 
-__all__ = ["Answer", "Graph", "LoadReport", "connect", "dedupe", "load", "queries", "validate"]
+__all__ = ["Answer", "Graph", "LoadReport", "connect", "dedupe", "init", "load", "queries", "validate"]

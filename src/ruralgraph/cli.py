@@ -140,7 +140,16 @@ def _print_answer(answer: api.Answer, fmt: str, explain: bool = False) -> None:
     print_rows(answer.to_dicts(), fmt, title=answer.query)
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")]
+Paths = Annotated[list[str], typer.Argument(help="Case files, tables (.csv, .xlsx or BOOK.xlsx#Sheet) or folders.")]
+MappingOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--mapping",
+        "-m",
+        help="A mapping (YAML) that reads the tables given, before those in ./loaders/, $RURALGRAPH_LOADERS "
+        "and the bundled ones (repeatable).",
+    ),
+]
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
 MaxHops = Annotated[int, typer.Option(help="The longest chain to consider (1-6).")]
 RelTypes = Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")]
@@ -153,12 +162,13 @@ def load(
     paths: Paths,
     settings: StoreSettings,
     replace: Annotated[bool, typer.Option(help="Delete what the store holds first (same transaction).")] = False,
+    mapping: MappingOption = [],  # noqa: B006
     fmt: FormatOption = "table",
 ) -> None:
     """Validate PATHS and load them into the store, all or nothing."""
     advance, stop = _progress_bar()
     try:
-        report = api.load(paths, settings, replace=replace, progress=advance)
+        report = api.load(paths, settings, replace=replace, progress=advance, mappings=mapping)
     finally:
         stop()
     _print_report(report, fmt, "loaded")
@@ -166,9 +176,9 @@ def load(
 
 @app.command()
 @reports_errors
-def validate(paths: Paths, fmt: FormatOption = "table") -> None:
+def validate(paths: Paths, mapping: MappingOption = [], fmt: FormatOption = "table") -> None:  # noqa: B006
     """Check PATHS without writing anything; exit 2 with every problem listed if they are invalid."""
-    _print_report(api.validate(paths), fmt, "valid:")
+    _print_report(api.validate(paths, mappings=mapping), fmt, "valid:")
 
 
 @app.command()
@@ -383,6 +393,15 @@ def dedupe(
         say(f"recorded in {written}; every load of these files now applies it")
         return
     print_rows(api.dedupe(paths, threshold=threshold), fmt, title="possible duplicates (none merged)")
+
+
+@app.command()
+@reports_errors
+def init(folder: Annotated[Path, typer.Argument(help="The folder to create (or an empty one).")]) -> None:
+    """Write a starter folder for your own data: case-file and spreadsheet templates, their mapping, a README."""
+    for written in api.init(folder):
+        say(f"wrote {written}")
+    say(f"then: ruralgraph validate {folder} && ruralgraph load {folder}")
 
 
 @app.command()

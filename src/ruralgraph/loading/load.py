@@ -51,9 +51,14 @@ def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:
     return index
 
 
-def validate(paths: Iterable[Path | str], settings: StoreSettings | None = None) -> LoadReport:
-    """Check the inputs without writing; references may resolve into the store when one is given."""
-    inputs = open_inputs(paths)
+def validate(
+    paths: Iterable[Path | str], settings: StoreSettings | None = None, *, mappings: Iterable[Path | str] = ()
+) -> LoadReport:
+    """Check the inputs without writing; references may resolve into the store when one is given.
+
+    ``mappings`` name mapping files that read the tables first (``--mapping``); see ``open_inputs``.
+    """
+    inputs = open_inputs(paths, mappings)
     if settings is None:
         index = check(inputs)
     else:
@@ -70,14 +75,15 @@ def load(
     *,
     progress: Progress | None = None,
     replace: bool = False,
+    mappings: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Validate every input, then write them all in one atomic write; return what the store holds.
 
     With ``replace``, what the store held before is deleted in the same transaction, so a load
-    that fails leaves even a ``replace`` store untouched.
+    that fails leaves even a ``replace`` store untouched. ``mappings`` as for ``validate``.
     """
     settings = settings or StoreSettings.resolve()
-    inputs = open_inputs(paths)
+    inputs = open_inputs(paths, mappings)
     with open_store(settings, writable=True) as store:
         index = check(inputs, None if replace else store)
         checkpoint("after-validation")

@@ -1,7 +1,8 @@
 """Readers: one module per input format, each turning a file into validated records with file and line.
 
 ``open_inputs`` finds the input files under the paths given and hands each to its reader: case files
-(YAML), tables (CSV, through the mappings in ``loaders/``), the bulk format (JSON Lines) and the
+(YAML), tables (CSV and .xlsx, through mappings: named ones, an input folder's ``loaders/``, the
+working directory's ``loaders/``, ``$RURALGRAPH_LOADERS``, the bundled ones), the bulk format (JSON Lines) and the
 decisions file. The loading passes take the result from here, once.
 """
 
@@ -17,9 +18,16 @@ from ruralgraph.readers.cases import CASE_FILE_SUFFIXES, read_case_file
 from ruralgraph.readers.decisions import DECISIONS_FILE, Decisions, read_decisions
 from ruralgraph.readers.jsonlines import JSONL_SUFFIXES, JsonlSource
 from ruralgraph.readers.records import InputSource, MemorySource, Records
-from ruralgraph.readers.tables import mapping_for, read_mappings, read_table
+from ruralgraph.readers.tables import (
+    SPREADSHEET_SUFFIXES,
+    TABLE_SUFFIXES,
+    mapping_dirs,
+    mapping_for,
+    read_mappings,
+    read_table,
+)
 
-TABLE_SUFFIXES = (".csv",)
+MAPPINGS_FOLDER = "loaders"  # inside an input folder: the mappings of its tables, not inputs
 INPUT_SUFFIXES = CASE_FILE_SUFFIXES + TABLE_SUFFIXES + JSONL_SUFFIXES
 
 
@@ -33,23 +41,37 @@ class Inputs:
 
 
 def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """The input files named, with folders searched recursively (hidden files skipped)."""
-    found: list[Path] = []
+    """The input files named, with folders searched recursively (hidden files, ``~$`` lock files of
+    open workbooks, and each folder's ``loaders/`` of mappings skipped)."""
+    return [path for path, _ in _named_inputs(paths)]
+
+
+def split_sheet(raw: Path | str) -> tuple[Path, str | None]:
+    """``BOOK.xlsx#Sheet`` → the workbook and the sheet; any other path as it is."""
+    text = str(raw)
+    base, sep, sheet = text.rpartition("#")
+    if sep and not Path(text).exists() and Path(base).suffix.lower() in SPREADSHEET_SUFFIXES:
+        return Path(base), sheet
+    return Path(text), None
+
+
+def _named_inputs(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
+    found: list[tuple[Path, str | None]] = []
     problems: list[Problem] = []
     for raw in paths:
-        path = Path(raw)
+        path, sheet = split_sheet(raw)
         if path.is_dir():
             found.extend(
-                sorted(
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file()
-                    and p.suffix.lower() in INPUT_SUFFIXES
-                    and not any(part.startswith(".") for part in p.relative_to(path).parts)
-                )
+                (p, None)
+                for p in sorted(path.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in INPUT_SUFFIXES
+                and not p.name.startswith("~$")
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+                and MAPPINGS_FOLDER not in p.relative_to(path).parts[:-1]
             )
         elif path.is_file():
-            found.append(path)
+            found.append((path, sheet))
         else:
             problems.append(Problem(str(path), None, "", "no such file or folder"))
     if problems:
@@ -57,19 +79,32 @@ def discover(paths: Iterable[Path | str]) -> list[Path]:
     return found
 
 
-def open_inputs(paths: Iterable[Path | str]) -> Inputs:
+def _own_mapping_dirs(paths: Iterable[Path | str]) -> list[Path]:
+    """The ``loaders/`` folders inside the input folders: a folder carries the mappings of its tables."""
+    return [
+        folder
+        for raw in paths
+        if Path(raw).is_dir()
+        for folder in sorted(Path(raw).rglob(MAPPINGS_FOLDER))
+        if folder.is_dir() and not any(part.startswith(".") for part in folder.relative_to(raw).parts)
+    ]
+
+
+def open_inputs(paths: Iterable[Path | str], mappings: Iterable[Path | str] = ()) -> Inputs:
     """Read (or, for bulk files, open) every input; raise ``InvalidInput`` with all per-file problems.
 
-    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case.
+    A file named ``merges.yaml`` holds confirmed duplicate decisions, not a case. Tables are read by
+    the ``mappings`` named first, then by those in ``mapping_dirs`` (see there).
     """
     paths = list(paths)
-    files = discover(paths)
+    named = _named_inputs(paths)
+    files = [path for path, _ in named]
     if not files:
         raise InvalidInput([Problem(", ".join(str(p) for p in paths), None, "", "no input files found")])
-    mappings, problems = read_mappings()
+    loaded, problems = read_mappings(mapping_dirs(_own_mapping_dirs(paths)), [Path(m) for m in mappings])
     sources: list[InputSource] = []
     decisions = Decisions()
-    for path in files:
+    for path, sheet in named:
         suffix = path.suffix.lower()
         file_problems: list[Problem] = []
         if path.name == DECISIONS_FILE:
@@ -82,15 +117,20 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
             records, file_problems = read_case_file(path)
             sources.append(MemorySource([*records.nodes, *records.relationships]))
         elif suffix in TABLE_SUFFIXES:
-            loaded = mapping_for(path, mappings)
-            if loaded is None:
+            mapping = mapping_for(path, loaded)
+            if mapping is None:
+                looked = ", ".join(str(folder) for folder in mapping_dirs(_own_mapping_dirs(paths)))
                 file_problems = [
                     Problem(
-                        str(path), None, "", "no mapping in loaders/ reads this file; add one (see loaders/README.md)"
+                        str(path),
+                        None,
+                        "",
+                        f"no mapping reads this file (looked in {looked}); name one with --mapping FILE.yaml "
+                        "or add one to ./loaders/ (see loaders/README.md)",
                     )
                 ]
             else:
-                records, file_problems = read_table(path, loaded)
+                records, file_problems = read_table(path, mapping, sheet)
                 sources.append(MemorySource([*records.nodes, *records.relationships]))
         else:
             file_problems = [
@@ -102,9 +142,9 @@ def open_inputs(paths: Iterable[Path | str]) -> Inputs:
     return Inputs(files, sources, decisions)
 
 
-def input_nodes(paths: Iterable[Path | str]) -> tuple[Records, Decisions]:
+def input_nodes(paths: Iterable[Path | str], mappings: Iterable[Path | str] = ()) -> tuple[Records, Decisions]:
     """Every node the inputs declare (for dedupe), and the decisions already recorded."""
-    inputs = open_inputs(paths)
+    inputs = open_inputs(paths, mappings)
     records = Records()
     for source in inputs.sources:
         for item, where, problems in source.items(only=Node):
