@@ -133,6 +133,10 @@ class Graph:
                 totals[row["direction"]] += row["amount_cny"]
         return totals
 
+    def money_totals_rows(self, entity: str) -> list[Row]:
+        """``money_totals`` as rows (direction, yuan), as ``ruralgraph money-totals`` prints them."""
+        return [{"direction": direction, "yuan": yuan} for direction, yuan in self.money_totals(entity).items()]
+
     def neighbourhood(self, entity: str, *, hops: int = 2) -> Answer:
         """Every relationship within ``hops`` of an entity."""
         return self.query("neighbourhood", entity=entity, hops=hops)

@@ -45,15 +45,15 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: Format, title: str | None = None) -> str | Any:
-    """Text for json/csv; a rich Table (printed by the CLI) for table."""
+def render(rows: Sequence[dict[str, Any]], fmt: Format, title: str | None = None, *, lines: bool = False) -> str | Any:
+    """Text for json/csv; a rich Table (printed by the CLI) for table, with a rule between rows if ``lines``."""
     if fmt == "json":
         return to_json(rows)
     if fmt == "csv":
         return to_csv(rows)
     from rich.table import Table
 
-    table = Table(title=title, show_lines=False)
+    table = Table(title=title, show_lines=lines)
     columns = columns_of(rows)
     for column in columns:
         table.add_column(column, overflow="fold")
