@@ -162,3 +162,10 @@ def test_a_mapping_with_a_misspelt_filter_is_refused(tmp_path: Path, mapping: Pa
     book = write_workbook(tmp_path / "fieldwork.xlsx", ROWS)
     result = run_cli("validate", f"{book}#帮扶", "--mapping", str(wrong))
     assert result.exit_code == 2 and "unknown filter(s) slgu" in result.stderr
+
+
+def test_a_missing_evidence_cell_is_named_by_its_column(tmp_path: Path, mapping: Path) -> None:
+    book = write_workbook(tmp_path / "fieldwork.xlsx", [[*ROWS[0][:5], None]])
+    result = run_cli("validate", f"{book}#帮扶", "--mapping", str(mapping))
+    assert result.exit_code == 2
+    assert f"{book}#帮扶:2: column F 原文 (→ evidence): evidence is required for ASSISTS" in result.stderr

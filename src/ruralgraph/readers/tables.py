@@ -399,10 +399,15 @@ def _row_problems(
     error: ValidationError, where: Where, fields: dict[str, Any], letters: dict[str, str]
 ) -> list[Problem]:
     """The problems of one row, each naming the column behind the field (and a spreadsheet's column
-    letter), so the researcher knows which cell to fix."""
+    letter), so the researcher knows which cell to fix. A whole-record rule (``evidence is required``)
+    has no location: it is named by the field its message begins with."""
+    messages = {str(detail["msg"]).removeprefix("Value error, ") for detail in error.errors() if not detail["loc"]}
+    message = next(iter(messages)) if len(messages) == 1 else ""
+    record_field = next((f for f in fields if message.startswith(f"{f} ")), "")
 
     def named(loc: Loc) -> str:
         field = str(loc[0]) if loc else ""
+        field = field or record_field
         template = fields.get(field, "")
         columns = [m.group("column") for m in _PLACEHOLDER.finditer(template)] if isinstance(template, str) else []
         shown = [f"column {letters[c]} {c}" if c in letters else c for c in columns]
