@@ -180,7 +180,8 @@ def test_a_csv_without_a_mapping_is_refused(tmp_path: Path) -> None:
     other = tmp_path / "pairings.csv"
     other.write_text("a,b\n1,2\n", encoding="utf-8")
     result = run_cli("validate", str(other))
-    assert result.exit_code == 2 and "no mapping in loaders/ reads this file" in result.stderr
+    assert result.exit_code == 2 and "no mapping reads this file" in result.stderr
+    assert "--mapping FILE.yaml" in result.stderr
 
 
 def test_a_merged_duplicate_gets_the_search_keys_a_declared_alias_would(tmp_path: Path) -> None:

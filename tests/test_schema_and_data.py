@@ -164,9 +164,18 @@ def test_an_installed_wheel_finds_its_schema_queries_and_data(tmp_path: Path) ->
         check=True,
         capture_output=True,
     )
+    # a mapping the researcher wrote to ./loaders/, as loaders/README.md says, is read by the installed package
+    (tmp_path / "loaders").mkdir()
+    (tmp_path / "loaders" / "fieldwork.yaml").write_text(
+        'description: mine\nfiles: ["fieldwork*.csv"]\nnodes:\n  - section: organizations\n'
+        '    fields: {id: "{name|slug}", name: "{name}", kind: foundation}\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "fieldwork.csv").write_text("name\n中国乡村发展基金会\n", encoding="utf-8")
     script = (
         "import ruralgraph.resources as r; from ruralgraph.loading.load import validate; "
-        "assert '_bundled' in str(r.queries_dir()); print(validate([r.data_dir()]).nodes)"
+        "assert '_bundled' in str(r.queries_dir()); print(validate([r.data_dir()]).nodes); "
+        "print(validate(['fieldwork.csv']).nodes)"
     )
     done = subprocess.run(  # noqa: PLW1510 - the return code is asserted below, with the output
         [sys.executable, "-c", script],
@@ -176,4 +185,5 @@ def test_an_installed_wheel_finds_its_schema_queries_and_data(tmp_path: Path) ->
         env={"PYTHONPATH": str(target), "PATH": "/usr/bin:/bin"},
     )
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) > 100
+    bundled, own = done.stdout.split()
+    assert int(bundled) > 100 and int(own) == 1

@@ -9,7 +9,7 @@ Every CLI command is a thin layer over a function or method here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -147,6 +147,10 @@ class Graph:
                 seen.add(key)
                 totals[row["direction"]] += row["amount_cny"]
         return totals
+
+    def money_totals_rows(self, entity: str) -> list[Row]:
+        """``money_totals`` as rows (direction, yuan), as ``ruralgraph money-totals`` prints them."""
+        return [{"direction": direction, "yuan": yuan} for direction, yuan in self.money_totals(entity).items()]
 
     def neighbourhood(self, entity: str, *, hops: int = 2) -> Answer:
         """Every relationship within ``hops`` of an entity."""
@@ -535,7 +539,7 @@ def decisions_file(target: Path | str | None = None) -> Path:
 
 
 def record_decision(
-    paths: list[Path],
+    paths: Sequence[Path | str],
     target: Path | str | None = None,
     *,
     merge: tuple[str, str] | None = None,
@@ -556,6 +560,14 @@ def record_decision(
     records, _ = input_nodes(paths)
     labels = {node.id: node.label for node, _ in records.nodes}
     return record(decisions_file(target), labels, merge=merge, distinct=distinct, note=note)
+
+
+def init(folder: Path | str) -> list[Path]:
+    """Write a starter folder (case-file template, spreadsheet template as .xlsx and .csv, its mapping,
+    a README) that loads as it is; returns the files written. Refuses to overwrite."""
+    from ruralgraph.tools.starter import write_starter
+
+    return write_starter(Path(folder))
 
 
 def synth(size: str, output: Path, seed: int = 7) -> SynthReport:
@@ -610,20 +622,25 @@ def load(
     progress: Progress | None = None,
     replace: bool = False,
     decisions: Iterable[Path | str] = (),
+    mappings: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Validate every input, then write them all in one atomic write (see ``loading.load.load``)."""
     from ruralgraph.loading.load import load as load_inputs
 
-    return load_inputs(paths, settings, progress=progress, replace=replace, decisions=decisions)
+    return load_inputs(paths, settings, progress=progress, replace=replace, decisions=decisions, mappings=mappings)
 
 
 def validate(
-    paths: Iterable[Path | str], settings: StoreSettings | None = None, *, decisions: Iterable[Path | str] = ()
+    paths: Iterable[Path | str],
+    settings: StoreSettings | None = None,
+    *,
+    decisions: Iterable[Path | str] = (),
+    mappings: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Check the inputs without writing; references and identities are checked against ``settings``' store."""
     from ruralgraph.loading.load import validate as validate_inputs
 
-    return validate_inputs(paths, settings, decisions=decisions)
+    return validate_inputs(paths, settings, decisions=decisions, mappings=mappings)
 
 
-__all__ = ["Answer", "Graph", "Shown", "connect", "dedupe", "load", "queries", "validate"]
+__all__ = ["Answer", "Graph", "Shown", "connect", "dedupe", "init", "load", "queries", "validate"]

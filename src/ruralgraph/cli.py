@@ -20,6 +20,7 @@ from rich.console import Console
 from ruralgraph import api, schema
 from ruralgraph.errors import BadOption, RuralgraphError
 from ruralgraph.output import FORMATS, render, visible
+from ruralgraph.present import plain_rows
 from ruralgraph.queries import parse_params
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store.base import CYPHER_ROW_LIMIT, CYPHER_TIMEOUT_MS, CYPHER_WORK_LIMIT
@@ -128,11 +129,14 @@ def say(message: str) -> None:
     stderr.print(visible(message), markup=False, highlight=False)
 
 
-def print_rows(rows: list[dict[str, Any]], fmt: str, title: str | None = None) -> None:
-    """Print rows in the chosen format to standard output."""
+def print_rows(rows: list[dict[str, Any]], fmt: str, title: str | None = None, *, lines: bool = False) -> None:
+    """Print rows in the chosen format to standard output (a table shows nested values as short text)."""
     if fmt not in FORMATS:
         raise BadOption(f"unknown format {fmt!r}; use {', '.join(FORMATS)}")
-    rendered = render(rows, fmt, title)
+    if fmt == "table" and not rows:
+        say(f"{title}: no rows" if title else "no rows")
+        return
+    rendered = render(plain_rows(rows) if fmt == "table" else rows, fmt, title, lines=lines)
     if isinstance(rendered, str):
         sys.stdout.write(rendered if rendered.endswith("\n") else rendered + "\n")
     else:
@@ -163,17 +167,35 @@ def _print_report(report: LoadReport, fmt: str, verb: str) -> None:
 
 
 def _print_answer(answer: api.Answer, fmt: str, explain: bool = False) -> None:
+    """A table shows the answer summarised (``Answer.readable``); json and csv every row and field."""
     if explain:
         say(answer.cypher)
         say(f"parameters: {json.dumps(answer.params, ensure_ascii=False)}")
-    print_rows(answer.to_dicts(), fmt, title=answer.query)
+    if fmt != "table":
+        print_rows(answer.to_dicts(), fmt, title=answer.query)
+        return
+    shown = answer.readable()
+    for line in shown.lines:
+        sys.stdout.write(line + "\n")
+    if shown.rows or not shown.lines:
+        title = answer.query + (f": {shown.caption}" if shown.caption else "")
+        print_rows(shown.rows, fmt, title=title, lines=True)
 
 
-Paths = Annotated[list[Path], typer.Argument(help="Case files, CSV files or folders.")]
+Paths = Annotated[list[str], typer.Argument(help="Case files, tables (.csv, .xlsx or BOOK.xlsx#Sheet) or folders.")]
 DecisionsOption = Annotated[
     list[Path],
     typer.Option(
         "--decisions", help="A decisions file (merges and distinct pairs) to apply; repeatable.", show_default=False
+    ),
+]
+MappingOption = Annotated[
+    list[Path],
+    typer.Option(
+        "--mapping",
+        "-m",
+        help="A mapping (YAML) that reads the tables given, before those in ./loaders/, $RURALGRAPH_LOADERS "
+        "and the bundled ones (repeatable).",
     ),
 ]
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
@@ -196,12 +218,13 @@ def load(
     settings: StoreSettings,
     replace: Annotated[bool, typer.Option(help="Delete what the store holds first (same transaction).")] = False,
     decisions: DecisionsOption = [],  # noqa: B006
+    mapping: MappingOption = [],  # noqa: B006
     fmt: FormatOption = "table",
 ) -> None:
     """Validate PATHS and load them into the store, all or nothing."""
     advance, stop = _progress_bar()
     try:
-        report = api.load(paths, settings, replace=replace, progress=advance, decisions=decisions)
+        report = api.load(paths, settings, replace=replace, progress=advance, decisions=decisions, mappings=mapping)
     finally:
         stop()
     _print_report(report, fmt, "loaded")
@@ -214,10 +237,11 @@ def validate(
     paths: Paths,
     settings: StoreSettings,
     decisions: DecisionsOption = [],  # noqa: B006
+    mapping: MappingOption = [],  # noqa: B006
     fmt: FormatOption = "table",
 ) -> None:
     """Check PATHS against what the store holds, without writing; exit 2 with every problem listed."""
-    _print_report(api.validate(paths, settings, decisions=decisions), fmt, "valid:")
+    _print_report(api.validate(paths, settings, decisions=decisions, mappings=mapping), fmt, "valid:")
 
 
 @app.command()
@@ -381,6 +405,85 @@ def cite(
     else:
         output.write_text(text, encoding="utf-8")
         say(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+@store_options
+def reach(
+    entity: Annotated[str, typer.Argument(help="An organisation, program, fund or event (id, name or alias).")],
+    settings: StoreSettings,
+    fmt: FormatOption = "table",
+) -> None:
+    """The regions ENTITY reaches through its programs, funds and events, with prefecture and province."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.reach(entity), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
+def supporters(
+    region: Annotated[str, typer.Argument(help="A region (id, name, code or short name such as 隰县).")],
+    settings: StoreSettings,
+    fmt: FormatOption = "table",
+) -> None:
+    """Who supports REGION (or places inside it), directly or through programs, funds and events."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.supporters(region), fmt)
+
+
+Activity = Annotated[str, typer.Argument(help="A program, fund or event (id, name or alias).")]
+
+
+@app.command()
+@reports_errors
+@store_options
+def cofounders(activity: Activity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """Who co-founded or launched ACTIVITY, with each one's role."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.cofounders(activity), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
+def participants(activity: Activity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """Every organisation with a part in ACTIVITY (or in its parts), by relationship and role."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.participants(activity), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
+def money(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """Amounts ENTITY gave and received, each relationship once, with the text they came from."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.money(entity), fmt)
+
+
+@app.command("money-totals")
+@reports_errors
+@store_options
+def money_totals(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """Yuan ENTITY gave and received in total, each amount counted once even when stated twice."""
+    with api.Graph(settings) as graph:
+        print_rows(graph.money_totals_rows(entity), fmt, title="money totals (yuan)")
+
+
+@app.command()
+@reports_errors
+@store_options
+def neighbourhood(
+    entity: Entity,
+    settings: StoreSettings,
+    hops: Annotated[int, typer.Option(help="How far from ENTITY (1-4).")] = 2,
+    fmt: FormatOption = "table",
+) -> None:
+    """Every relationship within HOPS of ENTITY, with its evidence."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.neighbourhood(entity, hops=hops), fmt)
 
 
 network_app = typer.Typer(no_args_is_help=True, help="Collaboration-network measures (NetworkX).")
@@ -590,6 +693,15 @@ def dedupe(
     print_rows(
         api.dedupe(paths, threshold=threshold, decisions=[decisions]), fmt, title="possible duplicates (none merged)"
     )
+
+
+@app.command()
+@reports_errors
+def init(folder: Annotated[Path, typer.Argument(help="The folder to create (or an empty one).")]) -> None:
+    """Write a starter folder for your own data: case-file and spreadsheet templates, their mapping, a README."""
+    for written in api.init(folder):
+        say(f"wrote {written}")
+    say(f"then: ruralgraph validate {folder} && ruralgraph load {folder}")
 
 
 @app.command()

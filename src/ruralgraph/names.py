@@ -65,21 +65,58 @@ def pinyin_key(text: str) -> str:
     known phrases read right: 重庆 → chongqing) with its single-character readings otherwise. This
     is far faster than ``lazy_pinyin``, which matters when a bulk load indexes 10^5 names.
     """
+    return "".join(pinyin_syllables(text)).lower().replace(" ", "")
+
+
+def pinyin_syllables(text: str) -> list[str]:
+    """The toneless reading of each character of ``text`` (a character without one stays itself).
+
+    >>> pinyin_syllables("重庆乡村")
+    ['chong', 'qing', 'xiang', 'cun']
+    """
     phrases = _pinyin_tables()[0]
-    syllables: list[str] = []
+    words: list[str] = []
     position = 0
     end = len(text)
     while position < end:
         for length in range(min(_LONGEST_PHRASE, end - position), 1, -1):
             piece = text[position : position + length]
             if piece in phrases:
-                syllables.append(_phrase_reading(piece))
+                words.extend(_phrase_reading(piece))
                 position += length
                 break
         else:
-            syllables.append(_character_reading(text[position]))
+            words.append(_character_reading(text[position]))
             position += 1
-    return "".join(syllables).lower().replace(" ", "")
+    return words
+
+
+_SLUG_SEPARATORS = re.compile(r"[^a-z0-9]+")
+SLUG_MAX = 60  # leaves room in an id (80 characters) for a prefix and a suffix
+
+
+def slug(text: str) -> str:
+    """A readable ASCII id from a name: pinyin syllables for Chinese, lower case, joined by hyphens.
+
+    Empty when the name has nothing to read (only punctuation); cut at a word boundary after
+    ``SLUG_MAX`` characters.
+
+    >>> slug("中国乡村发展基金会")
+    'zhong-guo-xiang-cun-fa-zhan-ji-jin-hui'
+    >>> slug("Tencent 公益 Foundation（深圳）")
+    'tencent-gong-yi-foundation-shen-zhen'
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    parts: list[str] = []
+    for run in re.findall(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+", folded):
+        parts.extend(pinyin_syllables(run) if _HAN.match(run) else [run])
+    words = [w for w in _SLUG_SEPARATORS.split(" ".join(parts).lower()) if w]
+    kept: list[str] = []
+    for word in words:
+        if len("-".join([*kept, word])) > SLUG_MAX:
+            break
+        kept.append(word)
+    return "-".join(kept) or ("-".join(words)[:SLUG_MAX].strip("-") if words else "")
 
 
 _LONGEST_PHRASE = 4
@@ -94,9 +131,9 @@ def _pinyin_tables() -> tuple[dict[str, list[list[str]]], dict[int, str]]:
 
 
 @lru_cache(maxsize=65536)
-def _phrase_reading(phrase: str) -> str:
+def _phrase_reading(phrase: str) -> tuple[str, ...]:
     """A known phrase's toneless pinyin (the first reading of each of its syllables)."""
-    return "".join(_toneless(options[0]) for options in _pinyin_tables()[0][phrase])
+    return tuple(_toneless(options[0]) for options in _pinyin_tables()[0][phrase])
 
 
 @lru_cache(maxsize=65536)

@@ -113,8 +113,9 @@ def to_csv(rows: Sequence[dict[str, Any]]) -> str:
     return buffer.getvalue()
 
 
-def render(rows: Sequence[dict[str, Any]], fmt: Format, title: str | None = None) -> str | Any:
-    """Text for json/csv; a rich Table (printed by the CLI) for table, every value printed literally."""
+def render(rows: Sequence[dict[str, Any]], fmt: Format, title: str | None = None, *, lines: bool = False) -> str | Any:
+    """Text for json/csv; a rich Table (printed by the CLI) for table, every value printed literally, with a
+    rule between rows if ``lines``."""
     if fmt == "json":
         return to_json(rows)
     if fmt == "csv":
@@ -122,7 +123,7 @@ def render(rows: Sequence[dict[str, Any]], fmt: Format, title: str | None = None
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=Text(visible(title)) if title else None, show_lines=False)
+    table = Table(title=Text(visible(title)) if title else None, show_lines=lines)
     columns = columns_of(rows)
     for column in columns:
         table.add_column(Text(visible(column)), overflow="fold")

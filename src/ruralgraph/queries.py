@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 from ruralgraph.errors import Ambiguous, BelowCounty, NotFound, QueryError
 from ruralgraph.model import LABELS
 from ruralgraph.places import SUB_COUNTY_SUFFIXES, RegionInfo, region_ref, resolve_place
+from ruralgraph.present import Readable, readable
 from ruralgraph.resources import queries_dir
 from ruralgraph.store.base import Row, Store
 
@@ -360,6 +361,11 @@ class Answer:
     def to_dicts(self) -> list[Row]:
         """Rows as plain dicts, columns in header order."""
         return [row.model_dump() for row in self.rows]
+
+    def readable(self) -> Readable:
+        """The answer for a table: one row per thing asked about, summaries instead of nested values,
+        chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field."""
+        return readable(self.query, self.to_dicts())
 
     def to_df(self) -> Any:
         """Rows as a pandas DataFrame."""

@@ -56,10 +56,18 @@ def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:
 
 
 def validate(
-    paths: Iterable[Path | str], settings: StoreSettings | None = None, *, decisions: Iterable[Path | str] = ()
+    paths: Iterable[Path | str],
+    settings: StoreSettings | None = None,
+    *,
+    decisions: Iterable[Path | str] = (),
+    mappings: Iterable[Path | str] = (),
 ) -> LoadReport:
-    """Check the inputs without writing, against what the store of ``settings`` holds when given."""
-    inputs = open_inputs(paths, decisions)
+    """Check the inputs without writing, against what the store of ``settings`` holds when given.
+
+    ``decisions`` are decision files to apply; ``mappings`` name mapping files that read the tables
+    first (``--mapping``); see ``open_inputs``.
+    """
+    inputs = open_inputs(paths, decisions, mappings=mappings)
     if settings is None or settings.holds_nothing():  # a store that does not exist yet holds nothing
         index = check(inputs)
     else:
@@ -77,14 +85,15 @@ def load(
     progress: Progress | None = None,
     replace: bool = False,
     decisions: Iterable[Path | str] = (),
+    mappings: Iterable[Path | str] = (),
 ) -> LoadReport:
     """Validate every input, then write them all in one atomic write; return what the store holds.
 
     With ``replace``, what the store held before is deleted in the same transaction, so a load
-    that fails leaves even a ``replace`` store untouched. ``decisions`` are decision files to apply.
+    that fails leaves even a ``replace`` store untouched. ``decisions`` and ``mappings`` as for ``validate``.
     """
     settings = settings or StoreSettings.resolve()
-    inputs = open_inputs(paths, decisions)
+    inputs = open_inputs(paths, decisions, mappings=mappings)
     with open_store(settings, writable=True) as store:
         index = check(inputs, None if replace else store)
         checkpoint("after-validation")
