@@ -388,6 +388,15 @@ def names(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") 
 @app.command()
 @reports_errors
 @store_options
+def sources(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+    """The sources behind ENTITY's relationships, and the originals they reprint."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.sources(entity), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
 def cite(
     settings: StoreSettings,
     entity: Annotated[str | None, typer.Argument(help="An id, name or alias (omit with --all).")] = None,
