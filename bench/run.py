@@ -53,10 +53,16 @@ def timed(work: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def dataset(size: str, seed: int = 7) -> Path:
-    """The synthetic file for a size, generated once and cached."""
-    path = CACHE / f"synth-{size}-seed{seed}.jsonl"
+    """The synthetic file for a size, generated once and cached for this version of the generator."""
+    import hashlib
+
+    import ruralgraph.tools.synth as synth_module
+
+    version = hashlib.sha256(Path(synth_module.__file__).read_bytes()).hexdigest()[:10]
+    folder = CACHE / version  # a change to the generator writes a new file rather than reading a stale one
+    path = folder / f"synth-{size}-seed{seed}.jsonl"
     if not path.exists():
-        write_synthetic(size, CACHE, seed)
+        write_synthetic(size, folder, seed)
     return path
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+import statistics
 from pathlib import Path
 from urllib.parse import quote
 
@@ -86,7 +87,8 @@ def test_the_map_fills_the_window_with_labels_readable_at_fit_zoom(seed_db: Path
     canvas_width, canvas_height = (int(v) for v in drawn["canvas"].split("x"))
     assert drawn["scroll"] == drawn["window"], "the page scrolls"
     assert canvas_width == width and canvas_height > 0.85 * height
-    assert float(drawn["scale"]) * 20 >= 4.5, "node labels are smaller than 4.5 px at the fitted zoom"
+    font = statistics.median(node["font"]["size"] for node in drawn_nodes(page.read_text(encoding="utf-8")).values())
+    assert float(drawn["scale"]) * font >= 4.5, "node labels are smaller than 4.5 px at the fitted zoom"
     assert drawn["physics"] == "off" and drawn["errors"] == []
 
 

@@ -151,6 +151,19 @@ LABEL_LANGUAGES = ("zh", "en")
 LAYOUTS = ("network", "geo")
 FOCUS_COLOUR = "#ffb300"
 NODE_FONT = 20  # px at zoom 1: the layout spreads nodes so that the fitted view stays near zoom 1
+FONT_REFERENCE_NODES = 150  # up to this many nodes NODE_FONT reads at the fitted zoom; above, labels grow
+
+
+def node_font(nodes: int) -> int:
+    """Label size at zoom 1 for a map of ``nodes`` nodes: the fitted zoom shrinks about as 1/sqrt(nodes),
+    so labels grow as sqrt(nodes) to stay readable when the whole map is in view.
+
+    >>> node_font(100), node_font(600)
+    (20, 40)
+    """
+    return max(NODE_FONT, round(NODE_FONT * math.sqrt(nodes / FONT_REFERENCE_NODES)))
+
+
 EDGE_FONT = 13
 SPACING = 170  # px between neighbours in the starting layout
 SPRING_LIMIT = 500  # components this large start from a seeded scatter (no scipy needed)
@@ -238,6 +251,7 @@ def build_map(
     geo = layout == "geo"
     positions = geo_positions(graph) if geo else spread_layout(simple)
     net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
+    font = node_font(graph.number_of_nodes())
     for node, data in sorted(graph.nodes(data=True)):
         model = MODEL_BY_LABEL[data["node_type"]]
         colour = model.colour or ORG_KIND_COLOURS.get(data.get("kind", "other"), UNKNOWN_COLOUR)
@@ -251,7 +265,7 @@ def build_map(
             color={"background": colour, "border": FOCUS_COLOUR if focus else colour},
             borderWidth=6 if focus else 1,
             size=(34 if focus else 12 + 22 * betweenness.get(node, 0) / top),
-            font={"size": NODE_FONT + (6 if focus else 0), "bold": focus, "strokeWidth": 4, "strokeColor": "#ffffff"},
+            font={"size": font + (6 if focus else 0), "bold": focus, "strokeWidth": 4, "strokeColor": "#ffffff"},
             x=x,
             y=y,
             physics=not geo,
