@@ -40,8 +40,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Apply the tier markers from what each test uses, so ``-m`` selects truly.
 
     ``neo4j``: it needs the Neo4j server (a Neo4j fixture, or the neo4j half of an engine-parametrised
-    test); ``engine``: it runs against a store; ``unit``: everything with no server, no browser and
-    not marked slow (``pytest -m unit`` is the fast tier).
+    test); ``engine``: it runs against a store fixture; ``unit``: everything with no store fixture, no
+    server, no browser and not marked slow (``pytest -m unit`` is the fast tier, ``-m "engine and not
+    neo4j"`` the embedded store's tests).
     """
     for item in items:
         fixtures = set(getattr(item, "fixturenames", ()))
@@ -51,7 +52,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.neo4j)
         if fixtures & STORE_FIXTURES:
             item.add_marker(pytest.mark.engine)
-        if not needs_neo4j and item.get_closest_marker("browser") is None and item.get_closest_marker("slow") is None:
+        uses_store = bool(fixtures & STORE_FIXTURES)
+        if uses_store:
+            continue  # marked engine above: the engine tier, not the unit tier
+        if item.get_closest_marker("browser") is None and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.unit)
 
 

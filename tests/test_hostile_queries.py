@@ -143,6 +143,7 @@ def cli_in_a_memory_limit(*args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_an_unbounded_path_query_stops_cleanly_with_a_message(seed_settings: StoreSettings) -> None:
     result = cli_in_a_memory_limit("cypher", "MATCH p=(a)-[*]-(b) RETURN p", *store_args(seed_settings))
     assert result.returncode == 5, result.stderr[-2000:]
@@ -163,6 +164,7 @@ def test_the_default_row_limit_can_be_raised_or_turned_off(seed_settings: StoreS
         assert len(json.loads(result.stdout)) == 100001
 
 
+@pytest.mark.slow
 def test_the_work_limit_can_be_raised_or_turned_off(seed_settings: StoreSettings) -> None:
     query = "MATCH p=(a)-[*1..2]-(b) RETURN p"
     refused = run_cli("cypher", query, "--max-work", "1000", *store_args(seed_settings))

@@ -130,6 +130,7 @@ def test_docs_screenshots_of_the_map_and_geographic_map(seed_db: Path, tmp_path:
         assert screenshot(page, tmp_path / f"{name}.png").stat().st_size > 30_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".svg", ".png", ".pdf"])
 def test_a_figure_for_a_paper(seed_db: Path, tmp_path: Path, suffix: str) -> None:
     target = tmp_path / f"fig{suffix}"
@@ -139,6 +140,7 @@ def test_a_figure_for_a_paper(seed_db: Path, tmp_path: Path, suffix: str) -> Non
     assert f"font: {cjk_font()}" in result.stderr
 
 
+@pytest.mark.slow
 def test_the_figure_is_the_same_every_time_with_a_chinese_font_and_a_legend(seed_db: Path, tmp_path: Path) -> None:
     assert cjk_font() is not None, "no CJK font: install fonts-wqy-microhei (scripts/test.sh does)"
     first, second = tmp_path / "a.svg", tmp_path / "b.svg"
