@@ -296,9 +296,7 @@ class Graph:
         """
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
-        graph = self._property_graph()
-        focus_id = self.resolve(focus).id if focus else None
-        places = [self._region_id(graph, region)] if region else []
+        graph, focus_id, places = self._map_selection(focus, region)
         return partnership_map(
             graph,
             focus_id=focus_id,
@@ -331,14 +329,19 @@ class Graph:
         from ruralgraph.views.figure import write_figure
         from ruralgraph.views.maps import check_filters, select_subgraph
 
-        graph = self._property_graph()
-        focus_id = self.resolve(focus).id if focus else None
-        places = [self._region_id(graph, region)] if region else []
+        graph, focus_id, places = self._map_selection(focus, region)
         check_filters(graph, kinds, types)
         sub = select_subgraph(
             graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
         )
         return write_figure(sub, Path(target), focus=focus_id, labels=labels, keep_isolated=keep_isolated)
+
+    def _map_selection(self, focus: str | None, region: str | None) -> tuple[nx.MultiDiGraph, str | None, list[str]]:
+        """What a map or a figure starts from: the property graph, the focus's id and the region's id."""
+        graph = self._property_graph()
+        focus_id = self.resolve(focus).id if focus else None
+        places = [self._region_id(graph, region)] if region else []
+        return graph, focus_id, places
 
     def _region_id(self, graph: nx.MultiDiGraph, region: str) -> str:
         """The id of a region named by --region; an unknown one is refused listing the regions in the graph."""

@@ -212,9 +212,4 @@ def single_declaration(label: str, props: dict[str, Any], sources: Sequence[str]
     return props
 
 
-def value_text(value: Any) -> str:
-    """A claim's value as a table shows it."""
-    return value if isinstance(value, str) else orjson.dumps(value).decode()
-
-
 __all__ = ["GRADES", "Claim", "SourceInfo", "choose", "claims_of", "declaration_claims", "single_declaration", "union"]

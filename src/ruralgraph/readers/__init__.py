@@ -44,16 +44,6 @@ class Inputs:
     decisions: Decisions
 
 
-def discover(paths: Iterable[Path | str]) -> list[Path]:
-    """The input files named, with folders searched recursively (hidden files, ``~$`` lock files of
-    open workbooks, and each folder's ``loaders/`` of mappings skipped).
-
-    A folder or file that cannot be read is a problem naming it, never skipped: a load that
-    silently left out an unreadable folder would look complete and be short.
-    """
-    return [path for path, _ in _named_inputs(paths)]
-
-
 def split_sheet(raw: Path | str) -> tuple[Path, str | None]:
     """``BOOK.xlsx#Sheet`` → the workbook and the sheet; any other path as it is."""
     text = str(raw)
@@ -64,6 +54,12 @@ def split_sheet(raw: Path | str) -> tuple[Path, str | None]:
 
 
 def _named_inputs(paths: Iterable[Path | str]) -> list[tuple[Path, str | None]]:
+    """The input files named, each with its sheet (``BOOK.xlsx#Sheet``), folders searched recursively:
+    hidden files, ``~$`` lock files of open workbooks and each folder's ``loaders/`` of mappings skipped.
+
+    A folder or file that cannot be read is a problem naming it, never skipped: a load that
+    silently left out an unreadable folder would look complete and be short.
+    """
     found: list[tuple[Path, str | None]] = []
     problems: list[Problem] = []
     for raw in paths:
