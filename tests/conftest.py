@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -167,6 +168,18 @@ def snapshot(store: Store) -> list[str]:
     lines = [json.dumps(row["node"], ensure_ascii=False, sort_keys=True) for row in nodes]
     lines += [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rels]
     return sorted(lines)
+
+
+def cli_process(*args: str, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """The CLI in a process of its own (``kwargs`` go to ``subprocess.run``: env, preexec_fn, timeout)."""
+    return subprocess.run(
+        [sys.executable, "-m", "ruralgraph", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        **kwargs,
+    )
 
 
 def python() -> str:

@@ -15,7 +15,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from conftest import python, run_cli, store_args
+from conftest import cli_process, run_cli, store_args
 from ruralgraph.store import StoreSettings
 
 MARKUP_NAMES = {
@@ -69,15 +69,7 @@ def on_a_terminal(*args: str) -> subprocess.CompletedProcess[str]:
     """The CLI as a colour terminal sees it (rich forced to emit styles and hyperlinks), 80 columns."""
     env = {**os.environ, "FORCE_COLOR": "1", "COLUMNS": "80", "TERM": "xterm-256color"}
     env.pop("NO_COLOR", None)
-    return subprocess.run(
-        [python(), "-m", "ruralgraph", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
+    return cli_process(*args, env=env, timeout=120)
 
 
 def strict_json(text: str) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli_json, python, run_cli, store_args
+from conftest import cli_json, cli_process, run_cli, store_args
 from ruralgraph.api import Graph
 from ruralgraph.errors import QueryError
 from ruralgraph.store import StoreSettings
@@ -132,15 +132,7 @@ def _limit_memory() -> None:
 
 def cli_in_a_memory_limit(*args: str) -> subprocess.CompletedProcess[str]:
     """The CLI in its own process, whose address space is capped: an unbounded query cannot take the machine down."""
-    return subprocess.run(
-        [python(), "-m", "ruralgraph", *args],
-        check=False,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        preexec_fn=_limit_memory,
-        timeout=300,
-    )
+    return cli_process(*args, preexec_fn=_limit_memory, timeout=300)
 
 
 @pytest.mark.slow

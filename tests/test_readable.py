@@ -5,14 +5,12 @@ from __future__ import annotations
 import inspect
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 from rich.cells import cell_len
 
 import ruralgraph
-from conftest import cli_json, run_cli, store_args
+from conftest import cli_json, cli_process, run_cli, store_args
 from ruralgraph.api import Graph
 from ruralgraph.cli import app
 from ruralgraph.store import StoreSettings
@@ -20,14 +18,7 @@ from ruralgraph.store import StoreSettings
 
 def at_80_columns(*args: str) -> str:
     """The table a person reads in an 80-column terminal (a real process, COLUMNS=80)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "ruralgraph", *args],
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env={**os.environ, "COLUMNS": "80"},
-        check=False,
-    )
+    done = cli_process(*args, env={**os.environ, "COLUMNS": "80"})
     assert done.returncode == 0, done.stderr
     return done.stdout
 
