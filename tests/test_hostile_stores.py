@@ -3,15 +3,17 @@
 Issue 14, items 7, 10 and 11. Each is refused with a message naming the path and an exit code;
 nothing is written and the store keeps what it held.
 
-Root ignores file modes, and the tests run as root here, so unreadable inputs are made real by
-running the CLI as the unprivileged user ``nobody`` (``setpriv``, else ``runuser``), and a full or
-read-only disk by mounting a tiny tmpfs. Without those tools the tests skip saying why; under
+Root ignores file modes, and the tests run as root here, so unreadable (mode 000) inputs are made
+real by running the CLI without the capabilities that bypass file modes (``setpriv``, else
+``capsh``): it stays root, so it reads the project's virtualenv wherever the checkout lies. A full
+or read-only disk is made by mounting a tiny tmpfs. Without those tools the tests skip saying why; under
 CI=true they must run.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import stat
 import subprocess
@@ -24,8 +26,6 @@ import pytest
 from conftest import IN_CI, python, run_cli
 from ruralgraph.resources import data_dir
 
-NOBODY = 65534
-
 
 def skip_or_fail(reason: str) -> None:
     if IN_CI:
@@ -34,16 +34,28 @@ def skip_or_fail(reason: str) -> None:
 
 
 def as_nobody(*args: str) -> subprocess.CompletedProcess[str]:
-    """The CLI run by the unprivileged user ``nobody``, for whom file modes are enforced."""
+    """The CLI run without the power to read past file modes (as an unprivileged user would).
+
+    As root, the capabilities that bypass file modes (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH) are
+    dropped: the process stays root, so it can still read the project's own virtualenv wherever the
+    checkout lies (a clone in a private 0700 folder included), while a mode-000 path is refused.
+    """
     if os.geteuid() != 0:
         command = [python(), "-m", "ruralgraph", *args]  # already unprivileged: modes apply as they are
     elif shutil.which("setpriv"):
-        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", python(), "-m", "ruralgraph"]
+        dropped = "-dac_override,-dac_read_search"
+        command = ["setpriv", f"--bounding-set={dropped}", f"--inh-caps={dropped}", python(), "-m", "ruralgraph"]
         command += args
-    elif shutil.which("runuser"):
-        command = ["runuser", "-u", "nobody", "--", python(), "-m", "ruralgraph", *args]
+    elif shutil.which("capsh"):
+        command = [
+            "capsh",
+            "--drop=cap_dac_override,cap_dac_read_search",
+            "--",
+            "-c",
+            shlex.join([python(), "-m", "ruralgraph", *args]),
+        ]
     else:
-        skip_or_fail("neither setpriv nor runuser is installed, so a path cannot be made unreadable to root")
+        skip_or_fail("neither setpriv nor capsh is installed, so a path cannot be made unreadable to root")
     return subprocess.run(
         command, check=False, capture_output=True, text=True, encoding="utf-8", timeout=300, cwd=tempfile.gettempdir()
     )
@@ -74,7 +86,7 @@ def test_an_unreadable_subfolder_is_an_error_naming_it_and_nothing_is_written(sh
     locked = data / "cases" / "locked"
     locked.mkdir()
     shutil.copy(data / "cases" / "02-huoshui.yaml", locked / "more.yaml")
-    locked.chmod(0o700)  # root's: nobody may not list it
+    locked.chmod(0o000)  # nobody may list it, its owner included, without the power to bypass modes
     db = shared_dir / "graph.kgl"
     result = as_nobody("load", str(data), "--db", str(db))
     assert result.returncode == 2, result.stderr
@@ -86,7 +98,7 @@ def test_an_unreadable_subfolder_is_an_error_naming_it_and_nothing_is_written(sh
 def test_an_unreadable_file_inside_a_folder_is_an_error_naming_it_not_a_traceback(shared_dir: Path) -> None:
     data = readable_copy_of_the_dataset(shared_dir)
     locked = data / "cases" / "02-huoshui.yaml"
-    locked.chmod(0o600)  # root's: nobody may not read it
+    locked.chmod(0o000)  # nobody may read it, its owner included, without the power to bypass modes
     db = shared_dir / "graph.kgl"
     result = as_nobody("load", str(data), "--db", str(db))
     assert result.returncode == 2, result.stderr
@@ -98,7 +110,7 @@ def test_an_unreadable_file_inside_a_folder_is_an_error_naming_it_not_a_tracebac
 def test_an_unreadable_file_named_directly_is_refused_naming_it(shared_dir: Path) -> None:
     data = readable_copy_of_the_dataset(shared_dir)
     locked = data / "cases" / "02-huoshui.yaml"
-    locked.chmod(0o600)
+    locked.chmod(0o000)
     result = as_nobody("validate", str(locked))
     assert result.returncode == 2, result.stderr
     assert f"{locked}: cannot read this file: Permission denied" in result.stderr
@@ -106,7 +118,7 @@ def test_an_unreadable_file_named_directly_is_refused_naming_it(shared_dir: Path
 
 def test_an_unreadable_hidden_folder_is_still_skipped(shared_dir: Path) -> None:
     data = readable_copy_of_the_dataset(shared_dir)
-    (data / ".git").mkdir(mode=0o700)
+    (data / ".git").mkdir(mode=0o000)
     result = as_nobody("validate", str(data))
     assert result.returncode == 0, result.stderr
 
