@@ -4,14 +4,21 @@
 // param: to: entity — where they end
 // param: max_hops: int = 4 in 1..6 — the longest chain to consider
 // param: types: list = [] — only these relationship types (empty: all)
+// param: time_from: date = 0001-01-01 — keep relationships in force on or after this (YYYY, YYYY-MM or YYYY-MM-DD; --as-of, --between)
+// param: time_to: date_end = 9999-12-31 — keep relationships in force on or before this (a partial date means its last day)
+// param: undated: bool = true — keep relationships that carry no time (false: --dated-only)
 // column: hops: int — the chain's length
 // column: nodes: list — the entities along the chain: id, name, label
-// column: steps: list — each hop: from, type, to, role, evidence, source (direction as stored)
+// column: steps: list — each hop: from, type, to, role, evidence, source, period (direction as stored)
+// Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
+// $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
 MATCH (a) WHERE a.id = $from
 MATCH (b) WHERE b.id = $to
 MATCH p = allShortestPaths((a)-[*..6]-(b))
-WHERE length(p) <= $max_hops AND all(r IN relationships(p) WHERE size($types) = 0 OR type(r) IN $types)
+WHERE length(p) <= $max_hops
+  AND all(r IN relationships(p) WHERE (size($types) = 0 OR type(r) IN $types)
+          AND (type(r) IN ['PART_OF', 'REPRINTS'] OR coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)))
 RETURN length(p) AS hops,
        [n IN nodes(p) | {id: n.id, name: n.name, label: labels(n)[0]}] AS nodes,
        [r IN relationships(p) | {from: startNode(r).id, type: type(r), to: endNode(r).id, role: r.role,
-                                  evidence: r.evidence, source: r.source}] AS steps
+                                  evidence: r.evidence, source: r.source, period: r.period}] AS steps

@@ -1,27 +1,33 @@
 // name: supporters
 // description: Who supports a region (or any place inside it), directly or through programs, funds and events, and how many hops away.
 // param: region: place — the region: id, name, alias, adcode (141031) or 省市县 path (山西省临汾市隰县)
+// param: time_from: date = 0001-01-01 — keep relationships in force on or after this (YYYY, YYYY-MM or YYYY-MM-DD; --as-of, --between)
+// param: time_to: date_end = 9999-12-31 — keep relationships in force on or before this (a partial date means its last day)
+// param: undated: bool = true — keep relationships that carry no time (false: --dated-only)
 // column: supporter_id: str — the organisation
 // column: supporter: str — its name
 // column: kind: str — its kind
 // column: hops: int — 1 when it acts on the region itself, 2 through an activity, 3 through a part of an activity
 // column: place: str — the region (or the place inside it) where the support lands
 // column: through: str — the program, fund or event it acts through (empty when direct)
-// column: links: set — the relationships on the way: type, role, evidence, source
+// column: links: set — the relationships on the way: type, role, evidence, source, period
+// Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
+// $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
 MATCH (target:Region {id: $region})
 MATCH (place:Region)-[:PART_OF*0..3]->(target)
 MATCH (o:Organization)-[r]->(place)
-WHERE type(r) IN ['ASSISTS', 'FUNDS', 'LOCATED_IN']
+WHERE type(r) IN ['ASSISTS', 'FUNDS', 'LOCATED_IN'] AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN o.id AS supporter_id, o.name AS supporter, o.kind AS kind, 1 AS hops, place.name AS place,
-       null AS through, [{type: type(r), role: r.role, evidence: r.evidence, source: r.source}] AS links
+       null AS through, [{type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}] AS links
 UNION
 MATCH (target:Region {id: $region})
 MATCH (place:Region)-[:PART_OF*0..3]->(target)
 MATCH (part)-[op:OPERATES_IN]->(place)
 MATCH (part)-[chain:PART_OF*0..2]->(x)<-[r]-(o:Organization)
 WHERE (part:Program OR part:Fund OR part:Event) AND (x:Program OR x:Fund OR x:Event)
+  AND coalesce(op.valid_from, $time_from) <= $time_to AND coalesce(op.valid_to, $time_to) >= $time_from AND ($undated OR op.period IS NOT NULL) AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 WITH o, place, x, op, size(chain) AS depth,
-     collect(DISTINCT {type: type(r), role: r.role, evidence: r.evidence, source: r.source}) AS own
+     collect(DISTINCT {type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}) AS own
 RETURN o.id AS supporter_id, o.name AS supporter, o.kind AS kind, 2 + depth AS hops, place.name AS place,
        x.name AS through,
-       own + [{type: 'OPERATES_IN', role: null, evidence: op.evidence, source: op.source}] AS links
+       own + [{type: 'OPERATES_IN', role: null, evidence: op.evidence, source: op.source, period: op.period}] AS links

@@ -165,8 +165,8 @@ def snapshot(store: Store) -> list[str]:
     """Every node and relationship with all properties, as sorted JSON lines (for equality checks)."""
     nodes = store.run("MATCH (n) RETURN n AS node")
     rels = store.run("MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
-    lines = [json.dumps(row["node"], ensure_ascii=False, sort_keys=True) for row in nodes]
-    lines += [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in rels]
+    lines = [json.dumps(row["node"], ensure_ascii=False, sort_keys=True, default=str) for row in nodes]
+    lines += [json.dumps(row, ensure_ascii=False, sort_keys=True, default=str) for row in rels]
     return sorted(lines)
 
 

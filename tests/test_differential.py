@@ -22,16 +22,26 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"from": "nrra", "to": "shanpin", "max_hops": 6},
         {"from": "crdf", "to": "cn-520622", "types": ["LAUNCHED", "PART_OF", "OPERATES_IN"]},
     ],
-    "reach": [{"entity": "huoshui"}, {"entity": "crdf"}, {"entity": "sac"}],
+    "reach": [
+        {"entity": "huoshui"},
+        {"entity": "crdf"},
+        {"entity": "sac"},
+        {"entity": "cn-110000", "time_from": "2017", "time_to": "2017"},
+    ],
     "supporters": [{"region": "cn-141031"}, {"region": "cn-520000"}, {"region": "cn-140000"}],
     "cofounders": [{"activity": "sac-poverty-fund"}, {"activity": "huoshui"}],
     "participants": [{"activity": "huoshui"}, {"activity": "sac-poverty-fund"}],
     "money": [{"entity": "securities-action"}, {"entity": "huoshui"}, {"entity": "sac-poverty-fund"}],
     "evidence": [{"a": "sac", "b": "cn-141031"}, {"a": "tencent-foundation", "b": "crdf"}],
-    "neighbourhood": [{"entity": "sac", "hops": 1}, {"entity": "crdf", "hops": 2}],
+    "neighbourhood": [
+        {"entity": "sac", "hops": 1},
+        {"entity": "crdf", "hops": 2},
+        {"entity": "cn-110000", "hops": 2, "time_from": "2016", "time_to": "2016"},
+        {"entity": "cn-110000", "hops": 3, "time_from": "2022", "time_to": "2024-06", "undated": False},
+    ],
     "key-county-reach": [{}],
     # a province-level pairing (上海市 → 云南省), a prefecture-level one (佛山市 → 黔东南), county-level ones
-    "east-west-key-counties": [{}],
+    "east-west-key-counties": [{}, {"time_from": "2015", "time_to": "2016", "undated": False}],
     "key-counties-of": [
         {"entity": "cn-310000"},
         {"entity": "rcck-central"},
@@ -39,6 +49,11 @@ CASES: dict[str, list[dict[str, Any]]] = {
         {"entity": "cn-440600"},
     ],
     "find": [{"text": "中国扶贫基金会"}, {"text": "隰县"}],
+    "timeline": [
+        {"entity": "cn-110000"},
+        {"entity": "crdf"},
+        {"entity": "cn-110000", "time_from": "2017", "time_to": "2020", "undated": False},
+    ],
     "sources": [{"entity": "crdf"}, {"entity": "cn-141031"}, {"entity": "key-assistance-counties-2021"}],
     "search": [{"key": "扶贫"}, {"key": "zhongguo", "label": "Organization"}, {"key": "securitiesassociation"}],
 }
@@ -63,10 +78,12 @@ def normalise(rows: list[dict[str, Any]]) -> list[str]:
         if isinstance(value, dict):
             return {k: canon(v) for k, v in value.items()}
         if isinstance(value, list):
-            return sorted((canon(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+            return sorted(
+                (canon(v) for v in value), key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True, default=str)
+            )
         return value
 
-    return sorted(json.dumps(canon(row), ensure_ascii=False, sort_keys=True) for row in rows)
+    return sorted(json.dumps(canon(row), ensure_ascii=False, sort_keys=True, default=str) for row in rows)
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +114,8 @@ def test_query_file_gives_the_same_rows_on_both_engines(both_stores, name: str, 
     left = kglite_store.run(spec.cypher, bound)
     right = neo4j_store.run(spec.cypher, bound)
     assert normalise(left) == normalise(right), (
-        f"{name} differs\nkglite: {json.dumps(left, ensure_ascii=False)}\n"
-        f"neo4j: {json.dumps(right, ensure_ascii=False)}"
+        f"{name} differs\nkglite: {json.dumps(left, ensure_ascii=False, default=str)}\n"
+        f"neo4j: {json.dumps(right, ensure_ascii=False, default=str)}"
     )
     assert all(set(row) == {c.name for c in spec.columns} for row in left), "columns differ from the header"
 

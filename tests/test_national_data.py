@@ -134,12 +134,13 @@ def test_a_pairing_carries_its_scheme_start_year_source_and_span(seed_settings: 
     with ruralgraph.Graph(seed_settings) as g:
         found = g.cypher(
             "MATCH (:Region {id: 'cn-440600'})-[a:ASSISTS]->(:Region {id: 'cn-522600'}) "
-            "RETURN a.scheme AS scheme, a.year AS year, a.evidence AS evidence"
+            "RETURN a.scheme AS scheme, a.start_date.year AS year, a.period AS period, a.evidence AS evidence"
         )
     assert found == [
         {
             "scheme": "东西部协作 2021 调整",
             "year": 2021,
+            "period": "2021–",
             "evidence": "根据国家新阶段东西部协作调整工作部署,佛山市“接棒”杭州市,结对黔东南",
         }
     ]

@@ -93,7 +93,7 @@ def test_a_named_mapping_reads_an_xlsx_sheet_with_readable_ids(
     assert len(clashing) == 2 and all(i.startswith("chang-cheng-zheng-quan-") for i in clashing)
     supporters = cli_json(
         "cypher",
-        "MATCH (o:Organization)-[r:ASSISTS]->(c:Region) RETURN o.name AS org, c.name AS county, r.year AS year",
+        "MATCH (o:Organization)-[r:ASSISTS]->(c:Region) RETURN o.name AS org, c.name AS county, r.date.year AS year",
         *store_args(empty_settings),
     )
     assert {"org": "中国证券业协会", "county": "隰县", "year": 2021} in supporters

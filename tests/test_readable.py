@@ -109,7 +109,7 @@ QUESTIONS: list[tuple[list[str], str, dict[str, object]]] = [
     (["supporters", "隰县"], "supporters", {"region": "隰县"}),
     (["cofounders", "特困帮扶基金"], "cofounders", {"activity": "特困帮扶基金"}),
     (["participants", "特困帮扶基金"], "participants", {"activity": "特困帮扶基金"}),
-    (["money", "活水计划"], "money", {"entity": "活水计划"}),
+    (["money", "活水计划", "--amounts"], "money", {"entity": "活水计划"}),
     (["neighbourhood", "善品公社", "--hops", "1"], "neighbourhood", {"entity": "善品公社", "hops": 1}),
 ]
 
@@ -122,5 +122,8 @@ def test_each_question_command_answers_as_the_api_does_on_both_engines(seed_sett
             assert cli_json(*args, *store_args(seed_settings)) == expected, args
             table = run_cli(*args, *store_args(seed_settings))
             assert table.exit_code == 0 and '{"' not in table.stdout, args
-        totals = cli_json("money-totals", "活水计划", *store_args(seed_settings))
-        assert totals == [{"direction": "given", "yuan": 0}, {"direction": "received", "yuan": 120000000}]
+        totals = cli_json("money", "活水计划", *store_args(seed_settings))
+        assert totals == json.loads(json.dumps(graph.money_totals("活水计划"), ensure_ascii=False))
+        assert [(t["direction"], t["kind"], t["yuan"], t["qualifier"]) for t in totals] == [
+            ("received", "donation", 120000000, "at_least")
+        ]

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from ruralgraph.claims import Claim, claims_of
 from ruralgraph.errors import BadOption
-from ruralgraph.queries import Answer, Entity, ask, library, resolve, resolve_region
+from ruralgraph.periods import EARLIEST, LATEST, TimeWindow
+from ruralgraph.queries import Answer, Entity, ask, get_query, library, resolve, resolve_region
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
 from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
@@ -28,6 +29,25 @@ if TYPE_CHECKING:
     from ruralgraph.tools.synth import SynthReport
     from ruralgraph.views.figure import FigureResult
     from ruralgraph.views.maps import MapResult
+
+
+def time_window(as_of: str | None = None, between: Sequence[str] | None = None, dated_only: bool = False) -> TimeWindow:
+    """The time a question asks about (``--as-of``, ``--between A B``, ``--dated-only``); bad dates are BadOption."""
+    if between is not None and len(between) != 2:
+        raise BadOption(f"between takes two dates, not {len(between)}")
+    try:
+        return TimeWindow.of(
+            as_of=as_of, between=(between[0], between[1]) if between is not None else None, undated=not dated_only
+        )
+    except ValueError as error:
+        raise BadOption(f"time: {error}") from None
+
+
+def timeline_order(row: Row) -> tuple[Any, ...]:
+    """Dated rows first, by first possible day, then last; undated rows last; ties by what they link to."""
+    first, last = row.get("valid_from"), row.get("valid_to")
+    undated = first is None and last is None
+    return (undated, first or last or EARLIEST, last or LATEST, row.get("type") or "", row.get("other_id") or "")
 
 
 class Graph:
@@ -100,61 +120,85 @@ class Graph:
 
         return self.query("search", key=search_key(text), label=label)
 
-    def query(self, name: str, *, timeout_ms: int | None = None, row_limit: int | None = None, **params: Any) -> Answer:
-        """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them)."""
+    def query(
+        self,
+        name: str,
+        *,
+        timeout_ms: int | None = None,
+        row_limit: int | None = None,
+        as_of: str | None = None,
+        between: tuple[str, str] | None = None,
+        dated_only: bool = False,
+        **params: Any,
+    ) -> Answer:
+        """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them).
+
+        ``as_of`` (a partial date: ``2019``, ``2019-06``) or ``between`` (two of them) keep the
+        relationships in force then; undated relationships are kept (and marked) unless
+        ``dated_only``. They set the query's ``time_from``/``time_to``/``undated`` parameters.
+        """
+        window = time_window(as_of, between, dated_only)
+        if not window.is_open:
+            spec = get_query(name)
+            if not any(param.name == "time_from" for param in spec.params):
+                raise BadOption(f"query {name} does not walk relationships, so it takes no time (--as-of, --between)")
+            params = {**window.params(), **params}
         return ask(self.store, name, params, timeout_ms=timeout_ms, row_limit=row_limit)
 
-    def partners(self, org: str) -> Answer:
-        """Organisations that share a program, fund, event or case with ``org``, or link to it directly."""
-        return self.query("partners", org=org)
+    def partners(self, org: str, **when: Any) -> Answer:
+        """Organisations that share a program, fund, event or case with ``org``, or link to it directly.
 
-    def path(self, start: str, end: str, *, max_hops: int = 4, types: list[str] | None = None) -> Answer:
+        Every question that walks relationships takes ``as_of``, ``between`` and ``dated_only`` (see ``query``).
+        """
+        return self.query("partners", org=org, **when)
+
+    def path(self, start: str, end: str, *, max_hops: int = 4, types: list[str] | None = None, **when: Any) -> Answer:
         """The shortest chains between two entities, each hop with its evidence."""
         params: dict[str, Any] = {"from": start, "to": end, "max_hops": max_hops, "types": types or []}
-        return self.query("path", **params)
+        return self.query("path", **params, **when)
 
-    def why(self, a: str, b: str, *, max_hops: int = 4) -> Answer:
+    def why(self, a: str, b: str, *, max_hops: int = 4, **when: Any) -> Answer:
         """Every source and quoted span behind what connects ``a`` and ``b``."""
-        return self.query("evidence", a=a, b=b, max_hops=max_hops)
+        return self.query("evidence", a=a, b=b, max_hops=max_hops, **when)
 
-    def reach(self, entity: str) -> Answer:
+    def reach(self, entity: str, **when: Any) -> Answer:
         """The regions an organisation or activity reaches, rolled up to prefecture and province."""
-        return self.query("reach", entity=entity)
+        return self.query("reach", entity=entity, **when)
 
-    def supporters(self, region: str) -> Answer:
+    def supporters(self, region: str, **when: Any) -> Answer:
         """Who supports a region, directly or through programs, funds and events."""
-        return self.query("supporters", region=region)
+        return self.query("supporters", region=region, **when)
 
-    def cofounders(self, activity: str) -> Answer:
+    def cofounders(self, activity: str, **when: Any) -> Answer:
         """Who co-founded or launched a program, fund or event, with roles."""
-        return self.query("cofounders", activity=activity)
+        return self.query("cofounders", activity=activity, **when)
 
-    def participants(self, activity: str) -> Answer:
+    def participants(self, activity: str, **when: Any) -> Answer:
         """Every organisation with a part in a program, fund or event."""
-        return self.query("participants", activity=activity)
+        return self.query("participants", activity=activity, **when)
 
-    def money(self, entity: str) -> Answer:
-        """Amounts given and received by an entity, each relationship once."""
-        return self.query("money", entity=entity)
+    def timeline(self, entity: str, **when: Any) -> Answer:
+        """An entity's relationships in time order: earliest first (by ``valid_from``, then ``valid_to``),
+        undated last, each with its time as the source gives it and its evidence."""
+        answer = self.query("timeline", entity=entity, **when)
+        answer.rows.sort(key=lambda row: timeline_order(row.model_dump()))
+        return answer
 
-    def money_totals(self, entity: str) -> dict[str, int]:
-        """Yuan given and received by an entity: each amount counted once, even when stated twice."""
-        totals = {"given": 0, "received": 0}
-        seen: set[tuple[Any, ...]] = set()
-        for row in self.money(entity).to_dicts():
-            key = (row["direction"], row["counterparty_id"], row["type"], row["amount_cny"], row["amount_of"])
-            if row["amount_cny"] is not None and key not in seen:
-                seen.add(key)
-                totals[row["direction"]] += row["amount_cny"]
-        return totals
+    def money(self, entity: str, **when: Any) -> Answer:
+        """Amounts given and received by an entity, one row per relationship, each with its kind and year."""
+        return self.query("money", entity=entity, **when)
 
-    def money_totals_rows(self, entity: str) -> list[Row]:
-        """``money_totals`` as rows (direction, yuan), as ``ruralgraph money-totals`` prints them."""
-        return [{"direction": direction, "yuan": yuan} for direction, yuan in self.money_totals(entity).items()]
+    def money_totals(self, entity: str, **when: Any) -> list[Row]:
+        """Totals of an entity's amounts per direction and kind, over all years and per year, each
+        with its terms and their evidence (``views.totals``: like with like, a part never counted
+        twice, a qualifier such as "at least" kept)."""
+        from ruralgraph.views.totals import money_totals
 
-    def neighbourhood(self, entity: str, *, hops: int = 2) -> Answer:
+        return [total.row() for total in money_totals(self.money(entity, **when).to_dicts())]
+
+    def neighbourhood(self, entity: str, *, hops: int = 2, **when: Any) -> Answer:
         """Every relationship within ``hops`` of an entity."""
-        return self.query("neighbourhood", entity=entity, hops=hops)
+        return self.query("neighbourhood", entity=entity, hops=hops, **when)
 
     def names(self, entity: str) -> list[Row]:
         """An entity's name history: each name with when it began and ended (as far as known) and the source.
@@ -287,16 +331,18 @@ class Graph:
         max_nodes: int | None = None,
         labels: str = "zh",
         layout: str = "network",
+        **when: Any,
     ) -> MapResult:
         """A partnership map (``.write(path)``; shows inline in Jupyter); names resolve as everywhere.
 
         An unknown kind, relationship type or region is refused (BadOption, exit 2) with the allowed
         values; nodes a filter leaves with no relationship are dropped unless ``keep_isolated``.
         ``labels`` "zh" (the vocabulary's Chinese labels) or "en"; ``layout`` "network" or "geo".
+        ``as_of``/``between``/``dated_only`` draw the network as it stood then (as every question).
         """
         from ruralgraph.views.maps import MAX_NODES, partnership_map
 
-        graph, focus_id, places = self._map_selection(focus, region)
+        graph, focus_id, places = self._map_selection(focus, region, **when)
         return partnership_map(
             graph,
             focus_id=focus_id,
@@ -323,22 +369,33 @@ class Graph:
         all_regions: bool = False,
         keep_isolated: bool = False,
         labels: str = "zh",
+        **when: Any,
     ) -> FigureResult:
         """A static figure for a paper (.svg, .png or .pdf, by the file's suffix): the map's selection,
         laid out with a fixed seed, with a legend and Chinese labels in a CJK font."""
         from ruralgraph.views.figure import write_figure
         from ruralgraph.views.maps import check_filters, select_subgraph
 
-        graph, focus_id, places = self._map_selection(focus, region)
+        graph, focus_id, places = self._map_selection(focus, region, **when)
         check_filters(graph, kinds, types)
         sub = select_subgraph(
             graph, focus=focus_id, hops=hops, kinds=kinds, types=types, places=places, all_regions=all_regions
         )
         return write_figure(sub, Path(target), focus=focus_id, labels=labels, keep_isolated=keep_isolated)
 
-    def _map_selection(self, focus: str | None, region: str | None) -> tuple[nx.MultiDiGraph, str | None, list[str]]:
-        """What a map or a figure starts from: the property graph, the focus's id and the region's id."""
-        graph = self._property_graph()
+    def _map_selection(
+        self,
+        focus: str | None,
+        region: str | None,
+        as_of: str | None = None,
+        between: Sequence[str] | None = None,
+        dated_only: bool = False,
+    ) -> tuple[nx.MultiDiGraph, str | None, list[str]]:
+        """What a map or a figure starts from: the property graph (as it stood in the time asked
+        about), the focus's id and the region's id."""
+        from ruralgraph.views.network import in_time
+
+        graph = in_time(self._property_graph(), time_window(as_of, between, dated_only))
         focus_id = self.resolve(focus).id if focus else None
         places = [self._region_id(graph, region)] if region else []
         return graph, focus_id, places

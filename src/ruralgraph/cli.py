@@ -20,7 +20,7 @@ from rich.console import Console
 from ruralgraph import api, schema
 from ruralgraph.errors import BadOption, RuralgraphError
 from ruralgraph.output import FORMATS, render, visible
-from ruralgraph.present import plain_rows
+from ruralgraph.present import money_totals_table, plain_rows
 from ruralgraph.queries import parse_params
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store.base import CYPHER_ROW_LIMIT, CYPHER_TIMEOUT_MS, CYPHER_WORK_LIMIT
@@ -85,6 +85,24 @@ CypherWork = Annotated[
     ),
 ]
 
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Only relationships in force then: YYYY, YYYY-MM or YYYY-MM-DD (undated ones are kept and marked).",
+        show_default=False,
+    ),
+]
+BetweenOption = Annotated[
+    tuple[str, str] | None,
+    typer.Option(
+        "--between", help="Only relationships in force at some time from A to B (two dates).", show_default=False
+    ),
+]
+DatedOnlyOption = Annotated[
+    bool, typer.Option("--dated-only", help="Leave out relationships whose sources give no time.")
+]
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -99,6 +117,33 @@ def reports_errors(command: F) -> F:
             say(f"error: {error}")
             raise typer.Exit(error.exit_code) from None
 
+    return wrapper  # type: ignore[return-value]
+
+
+def time_options(command: F) -> F:
+    """Give a question --as-of, --between and --dated-only, declared once here; it receives ``when``,
+    the keyword arguments every question of the API takes (``api.Graph.query``)."""
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != "when"]
+    added = [
+        inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=AsOfOption),
+        inspect.Parameter("between", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=BetweenOption),
+        inspect.Parameter("dated_only", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=DatedOnlyOption),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(
+        *args: Any,
+        as_of: str | None = None,
+        between: tuple[str, str] | None = None,
+        dated_only: bool = False,
+        **kwargs: Any,
+    ) -> Any:
+        when = {"as_of": as_of, "between": between, "dated_only": dated_only}
+        return command(*args, when=when, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
     return wrapper  # type: ignore[return-value]
 
 
@@ -170,7 +215,7 @@ def _print_answer(answer: api.Answer, fmt: str, explain: bool = False) -> None:
     """A table shows the answer summarised (``Answer.readable``); json and csv every row and field."""
     if explain:
         say(answer.cypher)
-        say(f"parameters: {json.dumps(answer.params, ensure_ascii=False)}")
+        say(f"parameters: {json.dumps(answer.params, ensure_ascii=False, default=str)}")
     if fmt != "table":
         print_rows(answer.to_dicts(), fmt, title=answer.query)
         return
@@ -304,8 +349,10 @@ def stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def query(
     settings: StoreSettings,
+    when: dict[str, Any],
     name: Annotated[str | None, typer.Argument(help="A query from queries/ (see --list).")] = None,
     param: ParamOption = [],  # noqa: B006
     list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
@@ -319,7 +366,9 @@ def query(
         print_rows(api.queries(), fmt, title="named queries")
         return
     with api.Graph(settings) as graph:
-        _print_answer(graph.query(name, timeout_ms=timeout, row_limit=limit, **parse_params(param)), fmt, explain)
+        _print_answer(
+            graph.query(name, timeout_ms=timeout, row_limit=limit, **when, **parse_params(param)), fmt, explain
+        )
 
 
 @app.command()
@@ -339,41 +388,46 @@ def search(
 @app.command()
 @reports_errors
 @store_options
-def partners(org: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+@time_options
+def partners(org: Entity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
     """Who partners with ORG, what they share, and each side's role."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.partners(org), fmt)
+        _print_answer(graph.partners(org, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def path(
     start: Annotated[str, typer.Argument(help="Where the chains start (id, name or alias).")],
     end: Annotated[str, typer.Argument(help="Where they end.")],
     settings: StoreSettings,
+    when: dict[str, Any],
     max_hops: MaxHops = 4,
     rel_type: RelTypes = [],  # noqa: B006
     fmt: FormatOption = "table",
 ) -> None:
     """The shortest chains from START to END, each hop with its evidence."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.path(start, end, max_hops=max_hops, types=rel_type), fmt)
+        _print_answer(graph.path(start, end, max_hops=max_hops, types=rel_type, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def why(
     a: Annotated[str, typer.Argument(help="One entity (id, name or alias).")],
     b: Annotated[str, typer.Argument(help="The other.")],
     settings: StoreSettings,
+    when: dict[str, Any],
     max_hops: MaxHops = 4,
     fmt: FormatOption = "table",
 ) -> None:
     """The sources and quoted spans behind what connects A and B."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.why(a, b, max_hops=max_hops), fmt)
+        _print_answer(graph.why(a, b, max_hops=max_hops, **when), fmt)
 
 
 @app.command()
@@ -419,27 +473,31 @@ def cite(
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def reach(
     entity: Annotated[str, typer.Argument(help="An organisation, program, fund or event (id, name or alias).")],
     settings: StoreSettings,
+    when: dict[str, Any],
     fmt: FormatOption = "table",
 ) -> None:
     """The regions ENTITY reaches through its programs, funds and events, with prefecture and province."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.reach(entity), fmt)
+        _print_answer(graph.reach(entity, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def supporters(
     region: Annotated[str, typer.Argument(help="A region (id, name, code or short name such as 隰县).")],
     settings: StoreSettings,
+    when: dict[str, Any],
     fmt: FormatOption = "table",
 ) -> None:
     """Who supports REGION (or places inside it), directly or through programs, funds and events."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.supporters(region), fmt)
+        _print_answer(graph.supporters(region, **when), fmt)
 
 
 Activity = Annotated[str, typer.Argument(help="A program, fund or event (id, name or alias).")]
@@ -448,51 +506,88 @@ Activity = Annotated[str, typer.Argument(help="A program, fund or event (id, nam
 @app.command()
 @reports_errors
 @store_options
-def cofounders(activity: Activity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+@time_options
+def cofounders(activity: Activity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
     """Who co-founded or launched ACTIVITY, with each one's role."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.cofounders(activity), fmt)
+        _print_answer(graph.cofounders(activity, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
-def participants(activity: Activity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+@time_options
+def participants(
+    activity: Activity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table"
+) -> None:
     """Every organisation with a part in ACTIVITY (or in its parts), by relationship and role."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.participants(activity), fmt)
+        _print_answer(graph.participants(activity, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
-def money(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
-    """Amounts ENTITY gave and received, each relationship once, with the text they came from."""
+@time_options
+def timeline(entity: Entity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
+    """ENTITY's relationships in time order (undated last), each with when and the span that states it."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.money(entity), fmt)
-
-
-@app.command("money-totals")
-@reports_errors
-@store_options
-def money_totals(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
-    """Yuan ENTITY gave and received in total, each amount counted once even when stated twice."""
-    with api.Graph(settings) as graph:
-        print_rows(graph.money_totals_rows(entity), fmt, title="money totals (yuan)")
+        _print_answer(graph.timeline(entity, **when), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
+@time_options
+def money(
+    entity: Entity,
+    settings: StoreSettings,
+    when: dict[str, Any],
+    amounts: Annotated[bool, typer.Option("--amounts", help="List each amount instead of the totals.")] = False,
+    fmt: FormatOption = "table",
+) -> None:
+    """ENTITY's money: totals per kind and per year, each with its terms and evidence (--amounts: each amount)."""
+    with api.Graph(settings) as graph:
+        if amounts:
+            _print_answer(graph.money(entity, **when), fmt)
+            return
+        rows = graph.money_totals(entity, **when)
+    _print_totals(rows, fmt)
+
+
+@app.command("money-totals", hidden=True)
+@reports_errors
+@store_options
+@time_options
+def money_totals(entity: Entity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
+    """The totals ``money`` prints (the name of the API's ``money_totals``)."""
+    with api.Graph(settings) as graph:
+        _print_totals(graph.money_totals(entity, **when), fmt)
+
+
+def _print_totals(rows: list[dict[str, Any]], fmt: str) -> None:
+    """Money totals: a table with each total's terms and evidence; json and csv every field."""
+    if fmt == "table":
+        shown = money_totals_table(rows)
+        print_rows(shown.rows, fmt, title=f"money: {shown.caption}", lines=True)
+    else:
+        print_rows(rows, fmt, title="money")
+
+
+@app.command()
+@reports_errors
+@store_options
+@time_options
 def neighbourhood(
     entity: Entity,
     settings: StoreSettings,
+    when: dict[str, Any],
     hops: Annotated[int, typer.Option(help="How far from ENTITY (1-4).")] = 2,
     fmt: FormatOption = "table",
 ) -> None:
     """Every relationship within HOPS of ENTITY, with its evidence."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.neighbourhood(entity, hops=hops), fmt)
+        _print_answer(graph.neighbourhood(entity, hops=hops, **when), fmt)
 
 
 network_app = typer.Typer(no_args_is_help=True, help="Collaboration-network measures (NetworkX).")
@@ -572,8 +667,10 @@ Labels = Annotated[str, typer.Option(help="Edge labels: zh (the vocabulary's Chi
 @app.command("map")
 @reports_errors
 @store_options
+@time_options
 def map_command(
     settings: StoreSettings,
+    when: dict[str, Any],
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")] = Path("map.html"),
     focus: Focus = None,
     hops: Hops = 2,
@@ -601,6 +698,7 @@ def map_command(
             max_nodes=max_nodes,
             labels=labels,
             layout=layout,
+            **when,
         )
     result.write(output)
     say(
@@ -612,8 +710,10 @@ def map_command(
 @app.command()
 @reports_errors
 @store_options
+@time_options
 def figure(
     settings: StoreSettings,
+    when: dict[str, Any],
     output: Annotated[Path, typer.Option("--output", "-o", help="fig.svg, fig.png or fig.pdf.")] = Path("figure.svg"),
     focus: Focus = None,
     hops: Hops = 2,
@@ -636,6 +736,7 @@ def figure(
             all_regions=all_regions,
             keep_isolated=keep_isolated,
             labels=labels,
+            **when,
         )
     say(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships; font: {result.font}")
     if result.warning:

@@ -28,6 +28,7 @@ from pydantic import (
 from ruralgraph.errors import shown
 from ruralgraph.money import AMOUNT_CAP, parse_amount
 from ruralgraph.names import clean_name, merged_aliases, normalise, search_keys
+from ruralgraph.periods import PARTIAL_DATE_PATTERN, Timing, partial_date
 
 # Characters no stored text may hold: they are invisible, reorder what is shown around them, drive
 # terminals, or make XML exports ill-formed. C0 and C1 controls (tab and line feed are allowed in
@@ -113,35 +114,6 @@ AmountCny = Annotated[int, Field(gt=0, lt=AMOUNT_CAP), _INTEGER]
 # Properties the embedded engine reserves for itself (kglite adds ``title`` and ``type``).
 # ``sources``, ``claims`` and ``contested`` hold an entity's claims (see ``claims.py``).
 RESERVED_PROPERTIES = frozenset({"title", "type", "labels", "search_keys", "sources", "claims", "contested"})
-
-
-PARTIAL_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_PARTIAL_DATE = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?$")
-
-
-def partial_date(value: object) -> str:
-    """A date to the precision known: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (checked, precision kept).
-
-    >>> partial_date(2017), partial_date("2017-12"), partial_date(dt.date(2021, 5, 10))
-    ('2017', '2017-12', '2021-05-10')
-    """
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    text = str(value).strip() if isinstance(value, int | str) and not isinstance(value, bool) else ""
-    match = _PARTIAL_DATE.match(text)
-    if not match:
-        raise ValueError("a date is YYYY, YYYY-MM or YYYY-MM-DD")
-    year, month, day = (int(part) if part else None for part in match.group("year", "month", "day"))
-    assert year is not None
-    try:
-        dt.date(year, month or 1, day or 1)
-    except ValueError as error:
-        raise ValueError(f"{text} is not a date: {error}") from None
-    if not 1000 <= year <= 2100:
-        raise ValueError(f"{text}: the year must be between 1000 and 2100")
-    return text
 
 
 PartialDate = Annotated[
@@ -299,6 +271,45 @@ class Organization(Node):
         return self
 
 
+CountName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
+
+
+class NamedCount(BaseModel):
+    """A count as a source states it: how many (``value``), as of when, and the words it used."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    value: Count
+    as_of: PartialDate | None = Field(
+        default=None, description="When the count was taken: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    text: Text | None = Field(default=None, description="The count as written, e.g. 30余个.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_bare_number(cls, value: Any) -> Any:
+        return {"value": value} if isinstance(value, int | str) and not isinstance(value, bool) else value
+
+
+def count_properties(counts: dict[str, NamedCount]) -> dict[str, Any]:
+    """Named counts as graph properties (which hold no maps): ``count_NAME``, ``count_NAME_as_of``, ``count_NAME_text``.
+
+    >>> count_properties({"counties": NamedCount(value=12, as_of="2021")})
+    {'count_counties': 12, 'count_counties_as_of': '2021'}
+    """
+    props: dict[str, Any] = {}
+    for name, count in counts.items():
+        props[f"count_{name}"] = count.value
+        if count.as_of is not None:
+            props[f"count_{name}_as_of"] = count.as_of
+        if count.text is not None:
+            props[f"count_{name}_text"] = count.text
+    return props
+
+
+COUNTS_DESCRIPTION = "Named counts, e.g. {counties: 12, projects: {value: 30, as_of: 2021, text: 30余个}}."
+
+
 class _Activity(Node):
     """Shared fields of programs, funds and events."""
 
@@ -313,12 +324,20 @@ class _Activity(Node):
     count: Count | None = Field(default=None, description="A stated count.")
     count_of: Text | None = Field(default=None, description="What `count` counts.")
     coverage_text: Text | None = Field(default=None, description="Coverage as written, e.g. 12省县.")
+    counts: dict[CountName, NamedCount] = Field(default_factory=dict, description=COUNTS_DESCRIPTION)
 
     @model_validator(mode="after")
     def _count_needs_its_meaning(self) -> _Activity:
         if (self.count is None) != (self.count_of is None):
             raise ValueError("count and count_of go together")
         return self
+
+    def properties(self) -> dict[str, Any]:
+        """As ``Node.properties``, with named counts as ``count_NAME`` properties."""
+        props = super().properties()
+        props.pop("counts", None)
+        props.update(count_properties(self.counts))
+        return props
 
 
 class Program(_Activity):
@@ -604,11 +623,33 @@ RELATIONSHIP_RULES: dict[str, RelRule] = {
 REL_TYPES: tuple[str, ...] = tuple(RELATIONSHIP_RULES)
 RelType = Literal[tuple(RELATIONSHIP_RULES)]  # type: ignore[valid-type]
 
+# Facts that hold whatever the date (a county lies in its province; a reprint reprints): questions
+# asked about a time never leave them out.
+TIMELESS_TYPES: frozenset[str] = frozenset({"PART_OF", "REPRINTS"})
 STRUCTURAL_TYPES: frozenset[str] = frozenset(name for name, rule in RELATIONSHIP_RULES.items() if rule.structural)
 
 
+# What an amount measures: totals add only amounts of the same kind (``ruralgraph money``).
+AMOUNT_KINDS: dict[str, str] = {
+    "principal": "the capital or size of a fund (基金规模、本金)",
+    "donation": "money given (捐赠、捐款)",
+    "grant": "money granted or allocated to a program or place (资助、拨付)",
+    "commitment": "money promised, not yet spent (承诺投入)",
+    "investment": "money put in or spent on the work (投入、投资)",
+    "raised": "money raised from others (募集、筹集)",
+    "budget": "money planned (预算、计划投入)",
+    "other": "anything else: say what in amount_label",
+}
+AmountKind = Literal[tuple(AMOUNT_KINDS)]  # type: ignore[valid-type]
+
+
 class Relationship(BaseModel):
-    """One sourced fact: ``from`` did ``type`` to ``to``, as ``evidence`` in ``source`` states."""
+    """One sourced fact: ``from`` did ``type`` to ``to``, as ``evidence`` in ``source`` states.
+
+    Time: ``start``/``end`` for a period (assistance since 2016, a program 2018–2021), ``date``
+    for a point event, ``as_of`` for when an amount or count was measured, ``time_text`` for the
+    words the source used (以来, 截至, 至今). Each is a partial date and keeps its precision.
+    """
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
@@ -623,10 +664,27 @@ class Relationship(BaseModel):
     amount_text: Text | None = Field(default=None, description="An amount as written, e.g. 超1.2亿元.")
     amount_cny: AmountCny | None = Field(default=None, description="The amount in yuan; derived from amount_text.")
     amount_qualifier: Literal["at_least", "about", "at_most"] | None = None
-    amount_of: Text | None = Field(default=None, description="What the amount measures, e.g. 首期承诺公益投入.")
-    year: Year | None = None
-    date: dt.date | None = None
-    date_text: Text | None = Field(default=None, description="A date as written, when incomplete.")
+    amount_of: AmountKind | None = Field(  # type: ignore[valid-type]
+        default=None, description="What kind of amount: " + ", ".join(AMOUNT_KINDS) + " (totals add like with like)."
+    )
+    amount_label: Text | None = Field(
+        default=None, description="What the amount is in the source's words, e.g. 首期承诺公益投入."
+    )
+    amount_id: Id | None = Field(default=None, description="A name for this amount, so another can be part_of it.")
+    part_of: Id | None = Field(
+        default=None, description="The amount_id of the amount this one is part of (其中): totals never count both."
+    )
+    start: PartialDate | None = Field(default=None, description="When it began: YYYY, YYYY-MM or YYYY-MM-DD.")
+    end: PartialDate | None = Field(default=None, description="When it ended; absent while it goes on (至今).")
+    date: PartialDate | None = Field(default=None, description="When it happened, for a point event.")
+    as_of: PartialDate | None = Field(default=None, description="When an amount or count was measured (截至).")
+    year: Year | None = Field(default=None, description="A synonym of date with only the year known.")
+    time_text: Text | None = Field(
+        default=None,
+        validation_alias=AliasChoices("time_text", "date_text"),
+        description="The time as written, e.g. 2016年以来, 截至2020年底, 4月8日 (date_text is a synonym).",
+    )
+    counts: dict[CountName, NamedCount] = Field(default_factory=dict, description=COUNTS_DESCRIPTION)
     scheme: Text | None = Field(
         default=None, description="The programme of assistance as the source names it, e.g. 东西部协作, 定点帮扶."
     )
@@ -646,9 +704,25 @@ class Relationship(BaseModel):
                 self.amount_cny = parsed.cny
             if self.amount_qualifier is None and parsed.qualifier is not None:
                 self.amount_qualifier = parsed.qualifier
-        if self.date is not None and self.year is not None and self.date.year != self.year:
-            raise ValueError("date and year disagree")
+        has_amount = self.amount_text is not None or self.amount_cny is not None
+        for name in ("amount_of", "amount_label", "amount_id", "part_of"):
+            if getattr(self, name) is not None and not has_amount:
+                raise ValueError(f"{name} describes an amount: give amount_text (or amount_cny) too")
+        if self.part_of is not None and self.part_of == self.amount_id:
+            raise ValueError("an amount cannot be part_of itself")
+        if self.year is not None:
+            if self.date is not None and not self.date.startswith(str(self.year)):
+                raise ValueError("date and year disagree")
+            if self.date is None:
+                self.date = str(self.year)
+            self.year = None  # one field holds a point in time: year is read as date
+        for problem in self.timing().problems():
+            raise ValueError(problem)
         return self
+
+    def timing(self) -> Timing:
+        """The relationship's time (period, point, as-of)."""
+        return Timing(start=self.start, end=self.end, date=self.date, as_of=self.as_of)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -656,8 +730,20 @@ class Relationship(BaseModel):
         return (self.from_, self.type, self.to, self.source)
 
     def properties(self) -> dict[str, Any]:
-        """The relationship's properties as stored in the graph (endpoints and type excluded)."""
-        return _present(self.model_dump(mode="json", exclude={"from_", "type", "to"}))
+        """The relationship's properties as stored in the graph (endpoints and type excluded).
+
+        Time is stored as native dates (``periods.Timing.stored``: ``start_date``, ``end_date``,
+        ``date``, ``as_of``, ``valid_from``, ``valid_to``) with ``when``, its readable form;
+        named counts as ``count_NAME`` properties.
+        """
+        props = _present(
+            self.model_dump(
+                mode="json", exclude={"from_", "type", "to", "start", "end", "date", "as_of", "year", "counts"}
+            )
+        )
+        props.update(self.timing().stored())
+        props.update(count_properties(self.counts))
+        return props
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

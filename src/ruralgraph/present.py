@@ -155,10 +155,32 @@ def neighbourhood(rows: Sequence[Row]) -> Readable:
     return Readable(
         [
             {
-                "relationship": f"{row['from']} {arrow(row['type'], row.get('role'))} {row['to']}",
+                "relationship": f"{row['from']} {arrow(row['type'], row.get('role'))} {row['to']}"
+                + (f" ({row['period']})" if row.get("period") else ""),
                 "evidence": row.get("evidence") or "",
             }
             for row in rows
+        ]
+    )
+
+
+def timeline(rows: Sequence[Row]) -> Readable:
+    """Each relationship in time order: when (or undated), the arrow from or to the other end, the
+    evidence; the same statement from several sources is one row that says how many."""
+    shown: dict[tuple[str, str, str], set[str]] = {}
+    for row in rows:
+        forward = row["direction"] == "out"
+        relationship = f"{arrow(row['type'], row.get('role'), forward)} {row['other']}"
+        key = (row.get("period") or "undated", relationship, row.get("evidence") or "")
+        shown.setdefault(key, set()).add(row.get("source") or "")
+    return Readable(
+        [
+            {
+                "when": when,
+                "relationship": relationship,
+                "evidence": evidence + (f" ({len(sources)} sources)" if len(sources) > 1 else ""),
+            }
+            for (when, relationship, evidence), sources in shown.items()
         ]
     )
 
@@ -231,11 +253,40 @@ def money(rows: Sequence[Row]) -> Readable:
                 "counterparty": row["counterparty"],
                 "type": row["type"],
                 "amount": row.get("amount_text") or (f"{row['amount_cny']:,} 元" if row.get("amount_cny") else ""),
-                "of": row.get("amount_of") or "",
+                "of": " ".join(v for v in (row.get("amount_of"), row.get("amount_label")) if v),
+                "when": row.get("period") or "",
             }
             for row in rows
         ]
     )
+
+
+QUALIFIER_WORDS = {"at_least": "at least ", "about": "about ", "at_most": "at most "}
+
+
+def money_totals_table(totals: Sequence[Row]) -> Readable:
+    """Each total (direction, kind, year) with its sum in yuan and its terms, one per line with its evidence."""
+    shown = []
+    for total in totals:
+        terms = []
+        for term in total["terms"]:
+            amount = term.get("amount_text") or f"{term['amount_cny']:,} 元"
+            arrow_text = "→" if total["direction"] == "given" else "←"
+            line = f"{amount} {arrow_text} {term['counterparty']}: {term.get('evidence') or ''}"
+            if len(term.get("sources") or []) > 1:
+                line += f" ({len(term['sources'])} sources)"
+            if not term["counted"]:
+                line += f" [not added: {term['why']}]"
+            terms.append(line)
+        shown.append(
+            {
+                "total": f"{total['direction']} · {total['kind']} · {total['year'] or 'all years'}",
+                "yuan": QUALIFIER_WORDS.get(total.get("qualifier") or "", "") + f"{total['yuan']:,}",
+                "terms": "\n".join(terms),
+            }
+        )
+    caption = "like with like; a part (其中) is not added to its whole; 'at least' kept" if totals else "no amounts"
+    return Readable(shown, caption=caption)
 
 
 def names(rows: Sequence[Row]) -> Readable:
@@ -283,6 +334,7 @@ SUMMARIES: dict[str, Callable[[Sequence[Row]], Readable]] = {
     "search": names,
     "find": names,
     "key-county-reach": key_county_reach,
+    "timeline": timeline,
 }
 
 

@@ -17,6 +17,7 @@ a Cypher parameter: user input never becomes query text.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 import re
@@ -31,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 
 from ruralgraph.errors import Ambiguous, BelowCounty, NotFound, QueryError
 from ruralgraph.model import LABELS
+from ruralgraph.periods import TimeWindow, first_day, last_day
 from ruralgraph.places import SUB_COUNTY_SUFFIXES, RegionInfo, region_ref, resolve_place
 from ruralgraph.present import Readable, readable
 from ruralgraph.resources import queries_dir
@@ -38,10 +40,10 @@ from ruralgraph.store.base import Row, Store
 
 _HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
 _PARAM = re.compile(
-    r"^(?P<name>\w+):\s*(?P<type>entity|place|str|int|float|bool|list)(?:\s*=\s*(?P<default>[^—]+?))?"
+    r"^(?P<name>\w+):\s*(?P<type>entity|place|str|int|float|bool|list|date_end|date)(?:\s*=\s*(?P<default>[^—]+?))?"
     r"(?:\s+in\s+(?P<low>\d+)\.\.(?P<high>\d+))?\s*(?:—\s*(?P<doc>.*))?$"
 )
-_COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict)\s*(?:—\s*(?P<doc>.*))?$")
+_COLUMN = re.compile(r"^(?P<name>\w+):\s*(?P<type>str|int|float|bool|list|set|dict|date)\s*(?:—\s*(?P<doc>.*))?$")
 # A `set` column is an unordered collection (from collect()): it is sorted so answers are stable;
 # a `list` column (a path's nodes) keeps its order.
 _PY_TYPES: dict[str, Any] = {
@@ -52,6 +54,7 @@ _PY_TYPES: dict[str, Any] = {
     "list": list,
     "set": list,
     "dict": dict,
+    "date": dt.date,
 }
 
 
@@ -181,6 +184,8 @@ def _coerce(kind: str, value: Any, name: str) -> Any:
             if isinstance(value, str):
                 return {"true": True, "false": False}[value.lower()]
             return bool(value)
+        if kind in ("date", "date_end"):
+            return _window_edge(kind, value)
         if kind == "list":
             if isinstance(value, str):
                 parsed = json.loads(value) if value.startswith("[") else [v for v in value.split(",") if v]
@@ -189,6 +194,19 @@ def _coerce(kind: str, value: Any, name: str) -> Any:
     except (ValueError, KeyError, TypeError, json.JSONDecodeError) as error:
         raise QueryError(f"parameter {name} must be a {kind}, not {value!r}") from error
     raise QueryError(f"parameter {name} has an unknown type {kind}")
+
+
+def _window_edge(kind: str, value: Any) -> dt.date:
+    """A ``date`` parameter is the first day a partial date can mean, a ``date_end`` the last.
+
+    The widest window's edges (0001-01-01, 9999-12-31) are the defaults of the query headers.
+    """
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if text in ("0001-01-01", "9999-12-31"):
+        return dt.date.fromisoformat(text)
+    return first_day(text) if kind == "date" else last_day(text)
 
 
 @dataclass(frozen=True)
@@ -344,6 +362,25 @@ def _sort_key(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS, default=str)
 
 
+def _periods(value: Any) -> Iterable[Any]:
+    """Every ``period`` value inside a row's nested maps and lists."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "period":
+                yield item
+            else:
+                yield from _periods(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _periods(item)
+
+
+def _only_undated(row: Row) -> bool:
+    """True when the row carries periods and every one is empty."""
+    periods = list(_periods(row))
+    return bool(periods) and all(period is None for period in periods)
+
+
 @dataclass
 class Answer:
     """The rows a named question returned, typed by its header, with the query and parameters used."""
@@ -362,10 +399,33 @@ class Answer:
         """Rows as plain dicts, columns in header order."""
         return [row.model_dump() for row in self.rows]
 
+    @property
+    def window(self) -> TimeWindow | None:
+        """The time the question was asked about, or None when it kept every relationship."""
+        if "time_from" not in self.params:
+            return None
+        window = TimeWindow(self.params["time_from"], self.params["time_to"], self.params["undated"])
+        return None if window.is_open else window
+
+    def undated(self) -> list[int]:
+        """The rows that rest only on relationships whose sources give no time (their every ``period`` is empty)."""
+        return [number for number, row in enumerate(self.to_dicts()) if _only_undated(row)]
+
     def readable(self) -> Readable:
         """The answer for a table: one row per thing asked about, summaries instead of nested values,
-        chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field."""
-        return readable(self.query, self.to_dicts())
+        chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field. Asked about a
+        time, the caption says how many rows rest only on undated relationships."""
+        shown = readable(self.query, self.to_dicts())
+        window = self.window
+        if window is not None:
+            note = window.describe()
+            undated = len(self.undated())
+            if undated and window.undated:
+                note += (
+                    f"; {undated} of {len(self.rows)} rows rest only on undated relationships (--dated-only drops them)"
+                )
+            shown.caption = f"{shown.caption}; {note}" if shown.caption else note
+        return shown
 
     def to_df(self) -> Any:
         """Rows as a pandas DataFrame."""

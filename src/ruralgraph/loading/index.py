@@ -173,6 +173,9 @@ class ValidationIndex:
     claim_sources: dict[str, Where] = field(default_factory=dict)  # Source ids that declarations name
     source_info: dict[str, SourceInfo] = field(default_factory=dict)
     rename_sources: list[tuple[int, int, int | None]] = field(default_factory=list)  # source id number, file, line
+    # Named amounts (amount_id → the relationship key and where) and the part_of references to them.
+    amount_ids: dict[str, tuple[tuple[str, str, str, str], Where]] = field(default_factory=dict)
+    amount_parts: list[tuple[str, str, Where]] = field(default_factory=list)  # (amount_id or "", part_of, where)
     sources: list[InputSource] = field(default_factory=list)
     # Each distinct, validated node and relationship, ready to write: the write passes read this
     # instead of validating the inputs again. A temporary file, so memory does not grow with it.
@@ -366,6 +369,14 @@ class ValidationIndex:
             self._problem(where, "to", f"{start!r} cannot be {rel.type} itself{why}: the two ends must differ")
         if rel.type == "PART_OF":
             self.part_of.append((start, end, where))
+        if rel.amount_id is not None:
+            earlier = self.amount_ids.get(rel.amount_id)
+            if earlier is not None and earlier[0] != (start, rel.type, end, source):
+                message = f"amount_id {rel.amount_id!r} already names the amount at {earlier[1]}"
+                self._problem(where, "amount_id", message)
+            self.amount_ids.setdefault(rel.amount_id, ((start, rel.type, end, source), where))
+        if rel.part_of is not None:
+            self.amount_parts.append((rel.amount_id or "", rel.part_of, where))
         self.rel_ends.append(RelEnds(key[0], key[2], key[3], rel.type, self._file(where.file), where.line))
 
     def finish(self) -> None:
@@ -384,6 +395,7 @@ class ValidationIndex:
         self._check_claim_sources(names)
         self._check_merges()
         self._check_cycles()
+        self._check_amount_parts()
         if not self.problems:
             self._resolve_claims()
         if self.problems:
@@ -575,6 +587,29 @@ class ValidationIndex:
         for problem in as_problems(self.decisions, label_conflicts(self.decisions, label_of), "merges.yaml"):
             self._problem(Where(problem.file, problem.line), problem.field, problem.message)
 
+    def _check_amount_parts(self) -> None:
+        """Every ``part_of`` names an amount of this load or the store, and no amount is (through its
+        wholes) part of itself; an ``amount_id`` the store holds names the same relationship."""
+        stored: dict[str, tuple[str, str, str, str]] = {}
+        if self.view is not None and (self.amount_ids or self.amount_parts):
+            wanted = sorted({*self.amount_ids, *(whole for _, whole, _ in self.amount_parts)})
+            for row in self.view.store.run(STORED_AMOUNTS, {"ids": wanted}):
+                stored[row["amount_id"]] = (row["from"], row["type"], row["to"], row["source"])
+        for amount_id, (key, where) in self.amount_ids.items():
+            if amount_id in stored and stored[amount_id] != key:
+                self._problem(where, "amount_id", f"amount_id {amount_id!r} already names another amount in the store")
+        wholes = {part: whole for part, whole, _ in self.amount_parts if part}
+        for part, whole, where in self.amount_parts:
+            if whole not in self.amount_ids and whole not in stored:
+                self._problem(where, "part_of", f"part_of {whole!r} names no amount: give the whole an amount_id")
+                continue
+            seen, current = {part}, whole
+            while current in wholes and current not in seen:
+                seen.add(current)
+                current = wholes[current]
+            if current in seen and part:
+                self._problem(where, "part_of", f"amount {part!r} is, through its wholes, part of itself")
+
     def _check_cycles(self) -> None:
         """PART_OF must not go round in a circle, over this load and what the store holds together."""
         import networkx as nx  # only when a load is checked: command start-up stays fast
@@ -621,6 +656,13 @@ def _names_agree(names: list[str], official: str, short: str) -> bool:
         if name in wanted or any(name.startswith(w) or w.startswith(name) for w in wanted if len(name) >= 2):
             return True
     return False
+
+
+# The relationships that carry named amounts (``amount_id``), for part_of references across loads.
+STORED_AMOUNTS = (
+    "MATCH (a)-[r]->(b) WHERE r.amount_id IN $ids "
+    "RETURN r.amount_id AS amount_id, a.id AS from, type(r) AS type, b.id AS to, r.source AS source"
+)
 
 
 def _digest(props: dict[str, object]) -> bytes:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import neo4j
+import neo4j.time
 from neo4j import GraphDatabase
 from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverError, Neo4jError, ServiceUnavailable
 
@@ -268,6 +269,8 @@ def plain_value(value: Any) -> Any:
         return {key: plain_value(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
         return [plain_value(item) for item in value]
-    if hasattr(value, "iso_format"):  # neo4j.time Date/DateTime/Duration
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
+        return value.to_native()  # datetime.date / datetime.datetime, as kglite returns them
+    if hasattr(value, "iso_format"):  # neo4j.time Duration, Time
         return value.iso_format()
     return value

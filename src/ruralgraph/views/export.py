@@ -10,6 +10,10 @@ What GraphML and GEXF files hold (read them back with ``nx.read_graphml`` / ``nx
 - only text, integers, floats and booleans: lists (aliases, what a collaboration shares) are
   joined with "; ", dates are ISO text (``ruralgraph.views.network.scalar_graph``; ``for_gephi``
   here is the same, for any NetworkX graph of your own).
+- time: every relationship keeps ``start_date``, ``end_date``, ``date``, ``as_of``, ``valid_from``,
+  ``valid_to`` and ``period`` (GraphML and GEXF as ISO text, JSON as ISO text, the neo4j-admin CSVs
+  as ``:date`` columns). GEXF is written in dynamic mode: a dated edge's ``start``/``end`` (its
+  spell, from ``valid_from``/``valid_to``) let Gephi's timeline play the network.
 
 Networks (``network=``): ``full`` (every node and relationship), ``collaboration`` (organisations
 joined by shared programs, funds and events, weighted) and ``org-regions`` (organisations and the
@@ -28,6 +32,7 @@ spreadsheet, ``spreadsheet_safe=True`` (``--spreadsheet-safe``) neutralises them
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -60,6 +65,23 @@ def for_gephi(graph: nx.Graph) -> nx.Graph:
     return flat
 
 
+def with_spells(graph: nx.Graph) -> nx.Graph:
+    """The graph with each dated edge's ``start``/``end`` set from ``valid_from``/``valid_to``, which
+    makes networkx write a dynamic GEXF (``timeformat="date"``) whose timeline Gephi plays; an
+    undated edge (or one open at an end) is there throughout (or from its start on).
+
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", valid_from="2016-01-01")
+    >>> next(iter(with_spells(g).edges(data=True)))[2]["start"]
+    '2016-01-01'
+    """
+    for *_, data in graph.edges(data=True):
+        if data.get("valid_from"):
+            data["start"] = data["valid_from"]
+        if data.get("valid_to"):
+            data["end"] = data["valid_to"]
+    return graph
+
+
 def export_graph(graph: nx.Graph, fmt: str, target: Path, *, spreadsheet_safe: bool = False) -> list[Path]:
     """Write a graph in ``fmt`` to ``target`` (a file, or a folder for neo4j-csv).
 
@@ -77,7 +99,7 @@ def export_graph(graph: nx.Graph, fmt: str, target: Path, *, spreadsheet_safe: b
     if fmt == "graphml":
         nx.write_graphml(for_gephi(graph), target, encoding="utf-8")
     elif fmt == "gexf":
-        nx.write_gexf(for_gephi(graph), target, encoding="utf-8")
+        nx.write_gexf(with_spells(for_gephi(graph)), target, encoding="utf-8")
     elif fmt == "json":
         data = nx.node_link_data(graph, edges="links")
         target.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
@@ -97,6 +119,8 @@ def _csv_type(values: list[Any]) -> str:
         return "double"
     if present and all(isinstance(v, list) for v in present):
         return "string[]"
+    if present and all(isinstance(v, dt.date) and not isinstance(v, dt.datetime) for v in present):
+        return "date"
     return "string"
 
 

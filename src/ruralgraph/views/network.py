@@ -32,7 +32,8 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
-from ruralgraph.model import ACTIVITY_LABELS
+from ruralgraph.model import ACTIVITY_LABELS, TIMELESS_TYPES
+from ruralgraph.periods import TimeWindow
 
 Row = dict[str, Any]
 G = TypeVar("G", bound=nx.Graph)
@@ -437,3 +438,27 @@ def pairing_bridges(network: nx.Graph, top: int | None = None) -> list[dict[str,
         )
     ranked = sorted(rows, key=lambda r: (-r["betweenness"], -r["degree"], r["id"]))
     return [{"rank": index + 1, **row} for index, row in enumerate(ranked[:top] if top else ranked)]
+
+
+def in_time(graph: nx.MultiDiGraph, window: TimeWindow) -> nx.MultiDiGraph:
+    """The property graph as it stood in ``window``: relationships whose interval (``valid_from``,
+    ``valid_to``) overlaps it, undated ones unless the window leaves them out; PART_OF and other
+    timeless relationships always. The same rule as the query files' ``time_*`` parameters.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("a", "b", relationship="ASSISTS", valid_from=dt.date(2016, 1, 1))
+    >>> _ = g.add_edge("a", "c", relationship="ASSISTS", valid_from=dt.date(2021, 1, 1))
+    >>> sorted(in_time(g, TimeWindow.of(as_of="2018")).edges())
+    [('a', 'b')]
+    """
+    if window.is_open:
+        return graph
+    kept = graph.copy()
+    dropped = [
+        (start, end, key)
+        for start, end, key, data in graph.edges(keys=True, data=True)
+        if data.get(RELATIONSHIP) not in TIMELESS_TYPES
+        and not window.keeps(data.get("valid_from"), data.get("valid_to"))
+    ]
+    kept.remove_edges_from(dropped)
+    return kept
