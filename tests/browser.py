@@ -67,8 +67,8 @@ def render(page: Path, query: str = "", size: str = "1400,950") -> dict[str, Any
     return attributes
 
 
-def screenshot(page: Path, target: Path, size: str = "1400,950") -> Path:
-    """A PNG of the page as Chromium draws it."""
-    _run(f"--window-size={size}", f"--screenshot={target.resolve()}", page.resolve().as_uri())
+def screenshot(page: Path, target: Path, size: str = "1400,950", query: str = "") -> Path:
+    """A PNG of the page as Chromium draws it (``query``: ?a=b)."""
+    _run(f"--window-size={size}", f"--screenshot={target.resolve()}", page.resolve().as_uri() + query)
     assert target.exists() and target.stat().st_size > 10_000, "the screenshot is missing or blank"
     return target

@@ -9,6 +9,7 @@ import statistics
 from pathlib import Path
 from urllib.parse import quote
 
+import networkx as nx
 import pytest
 
 import ruralgraph
@@ -17,7 +18,7 @@ from conftest import run_cli
 from ruralgraph.model import RELATIONSHIP_RULES
 from ruralgraph.places import coordinates, gazetteer
 from ruralgraph.views.figure import cjk_font
-from ruralgraph.views.maps import FOCUS_COLOUR, project
+from ruralgraph.views.maps import FOCUS_COLOUR, build_map, project
 
 
 def drawn_nodes(page_html: str) -> dict[str, dict]:
@@ -149,3 +150,66 @@ def test_the_figure_is_the_same_every_time_with_a_chinese_font_and_a_legend(seed
     text = first.read_text(encoding="utf-8")
     assert text == second.read_text(encoding="utf-8")
     assert "中国乡村发展基金会" in text and "kind / node type" in text and "联合发起" in text
+
+
+def dated_graph() -> nx.MultiDiGraph:
+    """Four organisations: a partnership in 2016–2018, one since 2019, one undated, one with an unknown start."""
+    graph = nx.MultiDiGraph()
+    for node, name, kind in (
+        ("a", "甲基金会", "foundation"),
+        ("b", "乙公司", "enterprise"),
+        ("c", "丙大学", "university"),
+        ("d", "丁协会", "industry_association"),
+        ("e", "戊集团", "enterprise"),
+    ):
+        graph.add_node(node, node_type="Organization", id=node, name=name, kind=kind)
+    graph.add_edge("a", "b", relationship="PARTNERS_WITH", valid_from="2016-01-01", valid_to="2018-12-31")
+    graph.add_edge("a", "c", relationship="PARTNERS_WITH", valid_from="2019-03-01")
+    graph.add_edge("b", "d", relationship="PARTNERS_WITH")
+    graph.add_edge("c", "e", relationship="PARTNERS_WITH", valid_to="2017-06-30")
+    return graph
+
+
+def edge_ends(page_html: str) -> dict[str, tuple[str, str]]:
+    """Each edge's id on the page, with its two ends."""
+    found = re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", page_html)
+    assert found, "the page holds no edge data"
+    return {edge["id"]: (edge["from"], edge["to"]) for edge in json.loads(found.group(1))}
+
+
+def test_a_map_with_no_dated_relationship_has_no_year_slider() -> None:
+    undated = dated_graph()
+    for _, _, data in undated.edges(data=True):
+        data.pop("valid_from", None)
+        data.pop("valid_to", None)
+    assert 'id="rg-year"' not in build_map(undated, title="t").html
+    assert 'id="rg-year"' in build_map(dated_graph(), title="t").html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "edges", "hidden_nodes"),
+    [
+        ("", {("a", "b"), ("a", "c"), ("b", "d"), ("c", "e")}, set()),
+        ("?year=2017", {("a", "b"), ("b", "d"), ("c", "e")}, set()),
+        ("?year=2020", {("a", "c"), ("b", "d")}, {"e"}),
+        ("?year=2020&undated=0", {("a", "c")}, {"b", "d", "e"}),
+        ("?year=2016&undated=0", {("a", "b"), ("c", "e")}, {"d"}),
+    ],
+)
+def test_the_year_slider_shows_the_network_as_it_stood_in_a_year(
+    tmp_path: Path, query: str, edges: set[tuple[str, str]], hidden_nodes: set[str]
+) -> None:
+    page = build_map(dated_graph(), title="years").write(tmp_path / "years.html")
+    ends = edge_ends(page.read_text(encoding="utf-8"))
+    drawn = render(page, query)
+    shown = json.loads(drawn["shown-edges"].replace("&quot;", '"'))
+    assert {ends[edge] for edge in shown} == edges
+    assert set(json.loads(drawn["shown-nodes"].replace("&quot;", '"'))) == set("abcde") - hidden_nodes
+    assert drawn["errors"] == []
+
+
+@pytest.mark.browser
+def test_screenshot_of_the_year_slider(tmp_path: Path) -> None:
+    page = build_map(dated_graph(), title="ruralgraph: partnerships by year").write(tmp_path / "years.html")
+    assert screenshot(page, tmp_path / "map-years.png", query="?year=2017").stat().st_size > 10_000

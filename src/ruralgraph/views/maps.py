@@ -348,18 +348,24 @@ def build_map(
             y=y,
             physics=not geo,
         )
-    for start, end, data in sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relationship"])):
+    ordered = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relationship"]))
+    spans = [edge_years(data) for _, _, data in ordered]
+    for index, ((start, end, data), (first, last)) in enumerate(zip(ordered, spans, strict=True)):
         net.add_edge(
             start,
             end,
+            id=f"e{index}",
             label=edge_label(data["relationship"], labels),
             title=_edge_tooltip(data, titles),
             arrows="to",
             font={"size": EDGE_FONT, "align": "middle", "strokeWidth": 3},
             color="#9e9e9e",
+            rgFrom=first,
+            rgTo=last,
         )
     net.set_options(json.dumps(_options(geo)))
     page = _self_contained(net.generate_html(notebook=False), title, subtitle, note, graph, keep, geo)
+    page = _with_year_slider(page, spans, keep)
     return MapResult(page, graph.number_of_nodes(), graph.number_of_edges(), total, note)
 
 
@@ -572,6 +578,8 @@ def _edge_tooltip(data: dict[str, Any], source_titles: dict[str, str]) -> str:
         lines.append(f"amount: {data['amount_text']}{yuan}")
     if data.get("evidence"):
         lines.append(f"evidence: “{data['evidence']}”")
+    if data.get("valid_from") or data.get("valid_to"):
+        lines.append(f"valid: {data.get('valid_from') or '?'} – {data.get('valid_to') or 'ongoing'}")
     source = data.get("source")
     if source:
         lines.append(f"source: {source_titles.get(source, source)}")
@@ -630,6 +638,10 @@ _STYLE = """
   #rg-header .counts { color: #555; font-size: 13px; }
   #rg-search { position: absolute; top: 8px; right: 12px; z-index: 11; font-size: 14px; }
   #rg-search input { font-size: 14px; padding: 3px 6px; width: 220px; }
+  #rg-time { position: absolute; left: 12px; bottom: 12px; z-index: 11; background: rgba(255,255,255,.94);
+             border: 1px solid #ddd; padding: 6px 12px; font-size: 14px; }
+  #rg-time input[type=range] { width: 260px; vertical-align: middle; }
+  #rg-year-shown { display: inline-block; min-width: 5.5em; font-weight: bold; }
   #rg-note { background: #fff8e1; border: 1px solid #ffcc80; padding: 6px 10px; margin: 6px 0; font-size: 13px; }
   #legend { position: absolute; top: 96px; right: 12px; background: rgba(255,255,255,.92); border: 1px solid #ddd;
             padding: 8px 12px; font-size: 13px; z-index: 10; }
@@ -746,3 +758,97 @@ def _self_contained(
 def _names_list(graph: nx.MultiDiGraph) -> str:
     names = sorted({str(d.get("name", n)) for n, d in graph.nodes(data=True)})
     return '<datalist id="rg-names">' + "".join(f'<option value="{html.escape(n)}">' for n in names) + "</datalist>"
+
+
+# The year slider. An edge's years come from its ``valid_from`` and ``valid_to`` (ISO dates); it is
+# shown for a year when its interval overlaps that year: an unknown start (no valid_from) counts as
+# "since before", a missing valid_to as "still running". Edges with neither are undated: shown
+# while "include undated" is ticked. Once a year is chosen or undated edges are left out, nodes left
+# with no visible edge are hidden too (the focus of an ego map stays).
+_YEAR = re.compile(r"^\s*(\d{4})")
+
+
+def edge_years(data: dict[str, Any]) -> tuple[int | None, int | None]:
+    """The first and last year of an edge's ``valid_from`` / ``valid_to`` (None where absent).
+
+    >>> edge_years({"valid_from": "2016-01-01", "valid_to": "2021-12-31"}), edge_years({})
+    ((2016, 2021), (None, None))
+    """
+    years: list[int | None] = []
+    for key in ("valid_from", "valid_to"):
+        value = data.get(key)
+        if value is None or value == "":
+            years.append(None)
+            continue
+        found = _YEAR.match(str(value))
+        if found is None:
+            raise ValueError(f"edge {data.get('relationship', '')} has {key}={value!r}: not an ISO date (YYYY-MM-DD)")
+        years.append(int(found.group(1)))
+    return years[0], years[1]
+
+
+def _with_year_slider(page: str, spans: list[tuple[int | None, int | None]], focus: str | None) -> str:
+    """Add the year slider when at least one edge is dated; otherwise the page is left as it was."""
+    years = sorted({year for span in spans for year in span if year is not None})
+    if not years:
+        return page
+    undated = sum(1 for span in spans if span == (None, None))
+    panel = (
+        '<div id="rg-time"><label for="rg-year">year</label> '
+        f'<input id="rg-year" type="range" min="{years[0]}" max="{years[-1]}" step="1" value="{years[-1]}"> '
+        '<output id="rg-year-shown">all years</output> '
+        '<label><input id="rg-all-years" type="checkbox" checked> all years</label> '
+        f'<label><input id="rg-undated" type="checkbox" checked> include undated ({undated})</label> '
+        '<span id="rg-year-count"></span></div>'
+    )
+    script = _YEAR_SLIDER.replace("RG_FOCUS", json.dumps(focus))
+    return page.replace("</body>", panel + script + "</body>", 1)
+
+
+_YEAR_SLIDER = """
+<script>
+  (function () {
+    var slider = document.getElementById("rg-year");
+    var allYears = document.getElementById("rg-all-years");
+    var undated = document.getElementById("rg-undated");
+    var focus = RG_FOCUS;
+    function shownIn(edge, year) {
+      if (edge.rgFrom == null && edge.rgTo == null) { return undated.checked; }
+      if (year === null) { return true; }
+      return (edge.rgFrom == null || edge.rgFrom <= year) && (edge.rgTo == null || edge.rgTo >= year);
+    }
+    function rgShowYear() {
+      var year = allYears.checked ? null : Number(slider.value);
+      var filtering = year !== null || !undated.checked;
+      document.getElementById("rg-year-shown").textContent = year === null ? "all years" : String(year);
+      var linked = {};
+      edges.update(edges.get().map(function (edge) {
+        var shown = shownIn(edge, year);
+        if (shown) { linked[edge.from] = true; linked[edge.to] = true; }
+        return { id: edge.id, hidden: !shown };
+      }));
+      nodes.update(nodes.get().map(function (node) {
+        return { id: node.id, hidden: filtering && !linked[node.id] && node.id !== focus };
+      }));
+      var body = document.body;
+      body.setAttribute("data-year", year === null ? "all" : String(year));
+      body.setAttribute("data-shown-edges", JSON.stringify(
+        edges.get({ filter: function (e) { return !e.hidden; } }).map(function (e) { return e.id; })));
+      body.setAttribute("data-shown-nodes", JSON.stringify(
+        nodes.get({ filter: function (n) { return !n.hidden; } }).map(function (n) { return n.id; })));
+      body.setAttribute("data-errors", JSON.stringify(window.rgErrors));
+      var count = JSON.parse(body.getAttribute("data-shown-edges")).length;
+      document.getElementById("rg-year-count").textContent = "· " + count + " of " + edges.length + " relationships";
+    }
+    window.rgShowYear = rgShowYear;
+    slider.addEventListener("input", function () { allYears.checked = false; rgShowYear(); });
+    allYears.addEventListener("change", rgShowYear);
+    undated.addEventListener("change", rgShowYear);
+    // ?year=2019 moves the slider and ?undated=0 unticks the box, as a reader would (tests use it).
+    var asked = new URLSearchParams(window.location.search);
+    if (asked.get("undated") === "0") { undated.checked = false; undated.dispatchEvent(new Event("change")); }
+    if (asked.get("year")) { slider.value = asked.get("year"); slider.dispatchEvent(new Event("input")); }
+    rgShowYear();
+  })();
+</script>
+"""
