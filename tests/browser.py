@@ -61,7 +61,7 @@ def render(page: Path, query: str = "", size: str = "1400,950") -> dict[str, Any
     body = re.search(r"<body([^>]*)>", done.stdout)
     assert body, f"Chromium returned no page:\n{done.stderr[-2000:]}"
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body.group(1)))
-    for key in ("resources", "errors", "selected"):
+    for key in ("resources", "errors", "selected", "label-overlaps"):
         if key in attributes:
             attributes[key] = json.loads(attributes[key].replace("&quot;", '"'))
     return attributes

@@ -18,7 +18,7 @@ from conftest import run_cli
 from ruralgraph.model import RELATIONSHIP_RULES
 from ruralgraph.places import coordinates, gazetteer
 from ruralgraph.views.figure import cjk_font
-from ruralgraph.views.maps import FOCUS_COLOUR, build_map, project
+from ruralgraph.views.maps import FOCUS_COLOUR, build_map, label_box, project, spread_layout, wrapped
 
 
 def drawn_nodes(page_html: str) -> dict[str, dict]:
@@ -89,8 +89,25 @@ def test_the_map_fills_the_window_with_labels_readable_at_fit_zoom(seed_db: Path
     assert drawn["scroll"] == drawn["window"], "the page scrolls"
     assert canvas_width == width and canvas_height > 0.85 * height
     font = statistics.median(node["font"]["size"] for node in drawn_nodes(page.read_text(encoding="utf-8")).values())
-    assert float(drawn["scale"]) * font >= 4.5, "node labels are smaller than 4.5 px at the fitted zoom"
+    assert float(drawn["scale"]) * font >= 8, "node labels are smaller than 8 px at the fitted zoom"
+    assert drawn["label-overlaps"] == [], "labels overlap as drawn"
     assert drawn["physics"] == "off" and drawn["errors"] == []
+
+
+def test_the_figure_layout_keeps_every_label_clear_of_the_others(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        graph = g.to_networkx()
+    graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    boxes = {n: label_box(wrapped(str(d["label"])), "dot", 9.0, 7.6) for n, d in graph.nodes(data=True)}
+    positions = spread_layout(graph, boxes)
+    placed = [(positions[n][0], positions[n][1] + box.below, box) for n, box in boxes.items()]
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(placed)
+        for b in placed[i + 1 :]
+        if abs(a[0] - b[0]) < (a[2].width + b[2].width) / 2 and abs(a[1] - b[1]) < (a[2].height + b[2].height) / 2
+    ]
+    assert len(placed) > 200 and overlapping == []
 
 
 @pytest.mark.browser

@@ -211,6 +211,7 @@ def node_font(nodes: int) -> int:
 
 EDGE_FONT = 13
 SPACING = 170  # px between neighbours in the starting layout
+SPRING_ROUNDS = 150
 SPRING_LIMIT = 500  # components this large start from a seeded scatter (no scipy needed)
 
 
@@ -232,22 +233,100 @@ def skeleton(graph: nx.Graph) -> nx.Graph:
     return simple
 
 
-def spread_layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
-    """A deterministic layout in pixels, spread so that labels do not collide, that needs no physics.
+LABEL_LAYOUT_LIMIT = 500  # up to this many nodes the layout keeps every label clear of the others
+WRAP = 12  # characters on a label's line; longer names wrap
+LABEL_GAP = 6.0  # px kept between two labels (at zoom 1)
+DENSITY = 0.6  # share of the drawing that labels would cover before they are pushed apart
+ASPECT = 1.6  # width to height of the drawing: about a browser window's or a page's landscape
+INSIDE_LABEL = ("box", "text", "ellipse", "circle", "database")
 
-    Each connected component is laid out by a seeded spring layout (Fruchterman-Reingold), scaled
-    by its size, and the components are set side by side in rows, largest first.
+
+@dataclass(frozen=True)
+class Box:
+    """The room a node takes with its label, in px at zoom 1: width, height, and how far its centre
+    lies below the node's centre (vis-network draws a label under a dot, inside a box)."""
+
+    width: float
+    height: float
+    below: float
+
+
+def wrapped(name: str, width: int = WRAP) -> str:
+    """A label broken into lines of ``width`` characters, so that a long name takes less room.
+
+    >>> wrapped("国家乡村振兴重点帮扶县东西部协作结对帮扶")
+    '国家乡村振兴重点帮扶县东西\\n部协作结对帮扶'
     """
+    return "\n".join(name[i : i + width] for i in range(0, len(name), width)) or name
+
+
+def text_width(line: str, font: float) -> float:
+    """About how wide a line of text draws: Chinese characters a font size each, others 0.6 of one."""
+    return sum(font if ord(ch) >= 0x2E80 else 0.6 * font for ch in line)
+
+
+def label_box(label: str, shape: str, font: float, size: float) -> Box:
+    """The box a node of this ``shape`` and marker ``size`` takes with its (wrapped) label."""
+    lines = label.split("\n")
+    width = max(text_width(line, font) for line in lines)
+    height = 1.25 * font * len(lines)
+    if shape in INSIDE_LABEL:
+        return Box(width + 22, height + 16, 0.0)  # vis-network: 5 px margins, border and rounding
+    return Box(max(width, 2 * size), 2 * size + height, height / 2)
+
+
+TOLERANCE = 1.0  # px of overlap left between two boxes when the layout stops
+
+
+def separate(centres: Any, sizes: Any, gap: float = LABEL_GAP, rounds: int = 400) -> Any:
+    """Push rectangles apart until no two overlap: each overlapping pair moves apart along the
+    axis where it overlaps least, each by 0.4 of the overlap (numpy arrays: ``centres`` n×2, ``sizes`` n×2 widths
+    and heights). Deterministic: coincident centres part by their order."""
+    import numpy as np
+
+    xy = np.array(centres, dtype=float)
+    half = np.asarray(sizes, dtype=float) / 2 + gap / 2
+    count = len(xy)
+    order = np.sign(np.arange(count)[:, None] - np.arange(count)[None, :])
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        need = half[:, None, :] + half[None, :, :]
+        overlap = need - np.abs(delta)
+        hit = (overlap[..., 0] > TOLERANCE) & (overlap[..., 1] > TOLERANCE)
+        np.fill_diagonal(hit, False)
+        if not hit.any():
+            break
+        side = np.where(delta == 0, order[..., None], np.sign(delta))
+        along_x = overlap[..., 0] / need[..., 0] < overlap[..., 1] / need[..., 1]
+        push = np.zeros_like(delta)
+        push[..., 0] = np.where(hit & along_x, overlap[..., 0] * side[..., 0], 0.0)
+        push[..., 1] = np.where(hit & ~along_x, overlap[..., 1] * side[..., 1], 0.0)
+        # A little less than half each: pairs pushed by several neighbours at once do not overshoot.
+        xy += 0.8 * push.sum(axis=1)
+    return xy
+
+
+def spread_layout(graph: nx.Graph, boxes: dict[Any, Box] | None = None) -> dict[Any, tuple[float, float]]:
+    """A deterministic layout in pixels (zoom 1).
+
+    Each connected component is laid out by a seeded spring layout (Fruchterman-Reingold); the
+    components are set side by side in rows, largest first. With ``boxes`` (what each node takes
+    with its label) and up to ``LABEL_LAYOUT_LIMIT`` nodes, each component is scaled so that its
+    labels would cover ``DENSITY`` of it, stretched to ``ASPECT``, and its boxes pushed apart until
+    none overlaps (``separate``): every label stays readable where it is, and the map can stand
+    still. Without boxes, or above the limit, neighbours start ``SPACING`` px apart.
+    """
+    import numpy as np
+
     simple = skeleton(graph)
+    settle = boxes is not None and simple.number_of_nodes() <= LABEL_LAYOUT_LIMIT
     positions: dict[Any, tuple[float, float]] = {}
     components = sorted(
         (sorted(c, key=str) for c in nx.connected_components(simple)), key=lambda c: (-len(c), str(c[0]))
     )
-    left = 0.0
-    row_top, row_height, row_width = 0.0, 0.0, 0.0
+    placed: list[tuple[list[Any], Any, Any]] = []
     for component in components:
         part = simple.subgraph(component)
-        size = SPACING * max(1.0, len(component) ** 0.5) / 2
         if len(component) == 1:
             raw = {component[0]: (0.0, 0.0)}
         elif len(component) >= SPRING_LIMIT:
@@ -255,15 +334,33 @@ def spread_layout(graph: nx.Graph) -> dict[Any, tuple[float, float]]:
             raw = nx.random_layout(part, seed=SEED)
         else:
             # A larger optimal distance than the default spreads leaves away from their hubs.
-            raw = nx.spring_layout(part, seed=SEED, k=2.0 / len(component) ** 0.5, iterations=300)
-        xs = [float(x) for x, _ in raw.values()]
-        ys = [float(y) for _, y in raw.values()]
-        width = (max(xs) - min(xs)) * size + SPACING
-        height = (max(ys) - min(ys)) * size + SPACING
-        if row_width and left + width > max(row_width, 2400.0):
+            raw = nx.spring_layout(part, seed=SEED, k=2.0 / len(component) ** 0.5, iterations=SPRING_ROUNDS)
+        xy = np.array([raw[node] for node in component], dtype=float)
+        xy -= xy.min(axis=0)
+        if settle and boxes is not None:
+            sizes = np.array([(boxes[n].width, boxes[n].height) for n in component])
+            below = np.array([(0.0, boxes[n].below) for n in component])
+            span = np.maximum(xy.max(axis=0), 1e-9)
+            area = float((sizes[:, 0] * sizes[:, 1]).sum()) / DENSITY
+            target = np.array([(area * ASPECT) ** 0.5, (area / ASPECT) ** 0.5])
+            xy = separate(xy / span * target * (len(component) > 1) + below, sizes) - below
+            low = (xy + below - sizes / 2).min(axis=0)
+            high = (xy + below + sizes / 2).max(axis=0)
+        else:
+            size = SPACING * max(1.0, len(component) ** 0.5) / 2
+            xy = xy * size
+            low, high = xy.min(axis=0) - SPACING / 2, xy.max(axis=0) + SPACING / 2
+        placed.append((component, xy - low, high - low))
+    left = row_top = row_height = row_width = 0.0
+    total_area = sum(float(extent[0] * extent[1]) for _, _, extent in placed)
+    # Rows a little wider than a square of the same area at ASPECT: small components sit beside the largest.
+    row_limit = 1.05 * max((total_area * ASPECT) ** 0.5, max((float(e[0]) for _, _, e in placed), default=0.0))
+    for component, xy, extent in placed:
+        width, height = float(extent[0]), float(extent[1])
+        if row_width and left + width > row_limit:
             row_top, left, row_height = row_top + row_height, 0.0, 0.0
-        for node, (x, y) in raw.items():
-            positions[node] = (left + (float(x) - min(xs)) * size, row_top + (float(y) - min(ys)) * size)
+        for node, (x, y) in zip(component, xy, strict=True):
+            positions[node] = (left + float(x), row_top + float(y))
         left += width
         row_width = max(row_width, left)
         row_height = max(row_height, height)
@@ -327,9 +424,17 @@ def build_map(
     betweenness = map_betweenness(simple)
     top = max(betweenness.values(), default=0) or 1
     geo = layout == "geo"
-    positions = geo_positions(graph) if geo else spread_layout(simple)
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     font = node_font(graph.number_of_nodes())
+    sizes = {n: 34 if n == keep else 12 + 22 * betweenness.get(n, 0) / top for n in graph}
+    names = {n: wrapped(str(d.get("name", n))) for n, d in graph.nodes(data=True)}
+    boxes = {
+        n: label_box(names[n], MODEL_BY_LABEL[d["node_type"]].shape, font + (6 if n == keep else 0), sizes[n])
+        for n, d in graph.nodes(data=True)
+    }
+    positions = geo_positions(graph) if geo else spread_layout(simple, boxes)
+    # A layout that kept the labels apart stands still; a larger map is spread by physics, which stops.
+    physics = not geo and graph.number_of_nodes() > LABEL_LAYOUT_LIMIT
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     for node, data in sorted(graph.nodes(data=True)):
         model = MODEL_BY_LABEL[data["node_type"]]
         colour = model.colour or ORG_KIND_COLOURS.get(data.get("kind", "other"), UNKNOWN_COLOUR)
@@ -337,16 +442,16 @@ def build_map(
         focus = node == keep
         net.add_node(
             node,
-            label=data.get("name", node),
+            label=names[node],
             title=_node_tooltip(data),
             shape=model.shape,
             color={"background": colour, "border": FOCUS_COLOUR if focus else colour},
             borderWidth=6 if focus else 1,
-            size=(34 if focus else 12 + 22 * betweenness.get(node, 0) / top),
+            size=sizes[node],
             font={"size": font + (6 if focus else 0), "bold": focus, "strokeWidth": 4, "strokeColor": "#ffffff"},
             x=x,
             y=y,
-            physics=not geo,
+            physics=physics,
         )
     ordered = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relationship"]))
     spans = [edge_years(data) for _, _, data in ordered]
@@ -363,7 +468,7 @@ def build_map(
             rgFrom=first,
             rgTo=last,
         )
-    net.set_options(json.dumps(_options(geo)))
+    net.set_options(json.dumps(_options(geo, physics)))
     page = _self_contained(net.generate_html(notebook=False), title, subtitle, note, graph, keep, geo)
     page = _with_year_slider(page, spans, keep)
     return MapResult(page, graph.number_of_nodes(), graph.number_of_edges(), total, note)
@@ -586,12 +691,12 @@ def _edge_tooltip(data: dict[str, Any], source_titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-def _options(geo: bool = False) -> dict[str, Any]:
-    # The network layout starts from spread_layout and lets ForceAtlas2 push crowded labels apart
-    # (overlap avoidance on), then stops for good (_REPORT_DRAWING): the map spreads, then stands
-    # still. A geographic map keeps its coordinates: no physics at all.
+def _options(geo: bool = False, physics_on: bool = False) -> dict[str, Any]:
+    # Up to LABEL_LAYOUT_LIMIT nodes spread_layout has already kept the labels apart: no physics.
+    # A larger map starts from spread_layout and lets ForceAtlas2 push crowded nodes apart (overlap
+    # avoidance on), then stops for good (_REPORT_DRAWING). A geographic map keeps its coordinates.
     physics: dict[str, Any] = {
-        "enabled": not geo,
+        "enabled": physics_on,
         "solver": "forceAtlas2Based",
         "forceAtlas2Based": {
             "gravitationalConstant": -160,
@@ -600,7 +705,7 @@ def _options(geo: bool = False) -> dict[str, Any]:
             "springConstant": 0.06,
             "avoidOverlap": 1,
         },
-        "stabilization": {"enabled": not geo, "iterations": 400, "fit": True},
+        "stabilization": {"enabled": physics_on, "iterations": 400, "fit": True},
     }
     return {
         "physics": physics,
@@ -612,19 +717,23 @@ def _options(geo: bool = False) -> dict[str, Any]:
     }
 
 
+_GLYPHS = {"dot": "●", "box": "▬", "diamond": "◆", "triangle": "▲", "square": "■", "star": "★", "hexagon": "⬢"}
+
+
 def _legend(graph: nx.MultiDiGraph) -> str:
+    """One line of the header: organisations by kind (dots), other nodes by type, each in its own shape."""
     kinds = sorted({d.get("kind") for _, d in graph.nodes(data=True) if d["node_type"] == "Organization"} - {None})
     labels = sorted({d["node_type"] for _, d in graph.nodes(data=True)} - {"Organization"})
     items = [
-        f'<li><span class="swatch" style="background:{ORG_KIND_COLOURS.get(k, UNKNOWN_COLOUR)}"></span>{k}</li>'
+        f'<li><span class="glyph" style="color:{ORG_KIND_COLOURS.get(k, UNKNOWN_COLOUR)}">●</span>{k}</li>'
         for k in kinds
     ]
     items += [
-        f'<li><span class="swatch" style="background:{MODEL_BY_LABEL[label].colour}"></span>'
-        f"{label} ({MODEL_BY_LABEL[label].shape})</li>"
+        f'<li><span class="glyph" style="color:{MODEL_BY_LABEL[label].colour}">'
+        f"{_GLYPHS.get(MODEL_BY_LABEL[label].shape, 'T')}</span>{label}</li>"
         for label in labels
     ]
-    return f'<div id="legend"><strong>Legend</strong><ul>{"".join(items)}</ul></div>'
+    return f'<div id="legend"><strong>Legend</strong> <ul>{"".join(items)}</ul></div>'
 
 
 _STYLE = """
@@ -643,10 +752,11 @@ _STYLE = """
   #rg-time input[type=range] { width: 260px; vertical-align: middle; }
   #rg-year-shown { display: inline-block; min-width: 5.5em; font-weight: bold; }
   #rg-note { background: #fff8e1; border: 1px solid #ffcc80; padding: 6px 10px; margin: 6px 0; font-size: 13px; }
-  #legend { position: absolute; top: 96px; right: 12px; background: rgba(255,255,255,.92); border: 1px solid #ddd;
-            padding: 8px 12px; font-size: 13px; z-index: 10; }
-  #legend ul { list-style: none; margin: 4px 0 0; padding: 0; }
-  #legend .swatch { display: inline-block; width: 11px; height: 11px; margin-right: 6px; border-radius: 2px; }
+  /* The legend is a line of the header, so that it never covers the map. */
+  #legend { font-size: 13px; margin-top: 2px; }
+  #legend ul { list-style: none; display: inline; margin: 0; padding: 0; }
+  #legend li { display: inline-block; margin-right: 10px; }
+  #legend .glyph { margin-right: 3px; font-size: 14px; }
   .card { border: 0; flex: 1 1 auto; min-height: 0; width: 100%; } .card-body { height: 100%; padding: 0; }
   #mynetwork { width: 100% !important; height: 100% !important; border: 0 !important; box-sizing: border-box; }
   div.vis-tooltip { white-space: pre-wrap; max-width: 460px; font-size: 12px; }
@@ -692,13 +802,29 @@ _REPORT_DRAWING = """
     body.setAttribute("data-resources", JSON.stringify(
       performance.getEntriesByType("resource").map(function (e) { return e.name; })));
     body.setAttribute("data-errors", JSON.stringify(window.rgErrors));
+    if (body.getAttribute("data-physics") === "off" && !body.hasAttribute("data-label-overlaps")) {
+      body.setAttribute("data-label-overlaps", JSON.stringify(rgLabelOverlaps()));
+    }
   });
+  // Pairs of nodes whose boxes, label included, overlap as drawn (vis-network's own bounding boxes).
+  function rgLabelOverlaps() {
+    var ids = nodes.getIds(), boxes = ids.map(function (id) { return network.getBoundingBox(id); }), found = [];
+    for (var i = 0; i < ids.length; i++) {
+      for (var j = i + 1; j < ids.length; j++) {
+        var a = boxes[i], b = boxes[j];
+        var apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+        if (!apart) { found.push([ids[i], ids[j]]); }
+      }
+    }
+    return found;
+  }
   // The search box: type a name (or part of one), press Enter, and the map selects and centres it.
   function rgFind(text) {
     text = (text || "").trim();
     if (!text) { return null; }
-    var found = nodes.get({ filter: function (n) { return String(n.label).indexOf(text) >= 0; } });
-    found.sort(function (a, b) { return String(a.label).length - String(b.label).length; });
+    function plain(n) { return String(n.label).replace(/\\n/g, ""); }  // long names are wrapped
+    var found = nodes.get({ filter: function (n) { return plain(n).indexOf(text) >= 0; } });
+    found.sort(function (a, b) { return plain(a).length - plain(b).length; });
     if (!found.length) { document.getElementById("rg-found").textContent = "not found"; return null; }
     network.selectNodes([found[0].id]);
     network.focus(found[0].id, { scale: 1.2 });
@@ -747,9 +873,10 @@ def _self_contained(
         f'<div id="rg-header"><h1>{html.escape(title)}</h1>'
         + (f'<div class="filters">{html.escape(subtitle)}</div>' if subtitle else "")
         + f'<div class="counts">{counts}{focus_line}{where} · hover for evidence</div>'
+        + _legend(graph)
         + (f"<div id=rg-note>{html.escape(note)}</div>" if note else "")
         + '</div><div id="rg-search"><input id="rg-query" type="search" placeholder="find a name · 查找名称" '
-        'list="rg-names"> <span id="rg-found"></span></div>' + _names_list(graph) + _legend(graph)
+        'list="rg-names"> <span id="rg-found"></span></div>' + _names_list(graph)
     )
     page = re.sub(r"<body>", "<body>\n" + header, page, count=1)
     return page.replace("</body>", _REPORT_DRAWING + "</body>", 1)
