@@ -410,10 +410,10 @@ def build_map(
     cut it down (the note on the page says how many were left out).
     """
     titles = source_titles if source_titles is not None else source_names(graph)
+    total = max(total_nodes or 0, graph.number_of_nodes())
     if graph.number_of_nodes() > max_nodes:
         edges = list(graph.edges(keys=True, data=True))
         graph = _induced(graph, most_connected(graph, edges, max_nodes, keep), edges)
-    total = max(total_nodes or 0, graph.number_of_nodes())
     note = None
     if total > graph.number_of_nodes():
         note = (
