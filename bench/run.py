@@ -38,7 +38,7 @@ from ruralgraph.queries import ask  # noqa: E402
 from ruralgraph.store import StoreSettings, open_store  # noqa: E402
 from ruralgraph.store.statements import nodes_statement, relationships_statement  # noqa: E402
 from ruralgraph.tools.synth import write_synthetic  # noqa: E402
-from ruralgraph.views.maps import build_map  # noqa: E402
+from ruralgraph.views.maps import partnership_map  # noqa: E402
 
 CACHE = ROOT / "bench" / ".data"
 NAIVE_SAMPLE = 2000  # rows per kind for the one-statement-per-row baseline (its rate is per row)
@@ -328,12 +328,13 @@ def memory(path: Path, db: Path) -> dict[str, float]:
 
 
 def maps(settings: StoreSettings) -> list[dict[str, float]]:
-    """Map generation time and HTML size by node count."""
+    """Map generation time and HTML size by node count: what ``ruralgraph map --max-nodes N`` does once
+    the graph is in memory (selection, layout, node sizes, HTML)."""
     with ruralgraph.Graph(settings) as g:
         graph = g.to_networkx()
     rows = []
-    for nodes in (100, 400, 1000):
-        seconds, result = timed(lambda: build_map(graph, title="bench", max_nodes=nodes))  # noqa: B023
+    for nodes in (100, 400, 1000, 2000):
+        seconds, result = timed(lambda: partnership_map(graph, max_nodes=nodes))  # noqa: B023
         rows.append(
             {"nodes": result.nodes, "seconds": round(seconds, 2), "html_kib": len(result.html.encode()) // 1024}
         )
@@ -520,6 +521,11 @@ def target_lines(results: dict[str, Any]) -> list[str]:
         f"| loading {size} into kglite peaks < 3 GiB | {largest['memory']['load_mb']:,} MiB | "
         f"{verdict(largest['memory']['load_mb'] < 3 * 1024)} |"
     )
+    big_map = max((row for f in results["sizes"] for row in f.get("maps", [])), key=lambda r: r["nodes"], default=None)
+    if big_map is not None:
+        lines.append(
+            f"| a {big_map['nodes']:,}-node map in < 3 s | {big_map['seconds']} s | {verdict(big_map['seconds'] < 3)} |"
+        )
     load_s = largest["kglite_load"]["seconds"]
     validating = largest["validation_seconds"]
     naive = largest["kglite_naive"]

@@ -61,14 +61,14 @@ def render(page: Path, query: str = "", size: str = "1400,950") -> dict[str, Any
     body = re.search(r"<body([^>]*)>", done.stdout)
     assert body, f"Chromium returned no page:\n{done.stderr[-2000:]}"
     attributes = dict(re.findall(r'data-([a-z-]+)="([^"]*)"', body.group(1)))
-    for key in ("resources", "errors", "selected"):
+    for key in ("resources", "errors", "selected", "label-overlaps"):
         if key in attributes:
             attributes[key] = json.loads(attributes[key].replace("&quot;", '"'))
     return attributes
 
 
-def screenshot(page: Path, target: Path, size: str = "1400,950") -> Path:
-    """A PNG of the page as Chromium draws it."""
-    _run(f"--window-size={size}", f"--screenshot={target.resolve()}", page.resolve().as_uri())
+def screenshot(page: Path, target: Path, size: str = "1400,950", query: str = "") -> Path:
+    """A PNG of the page as Chromium draws it (``query``: ?a=b)."""
+    _run(f"--window-size={size}", f"--screenshot={target.resolve()}", page.resolve().as_uri() + query)
     assert target.exists() and target.stat().st_size > 10_000, "the screenshot is missing or blank"
     return target

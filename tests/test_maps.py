@@ -9,6 +9,7 @@ import statistics
 from pathlib import Path
 from urllib.parse import quote
 
+import networkx as nx
 import pytest
 
 import ruralgraph
@@ -17,7 +18,15 @@ from conftest import run_cli
 from ruralgraph.model import RELATIONSHIP_RULES
 from ruralgraph.places import coordinates, gazetteer
 from ruralgraph.views.figure import cjk_font
-from ruralgraph.views.maps import FOCUS_COLOUR, project
+from ruralgraph.views.maps import (
+    FOCUS_COLOUR,
+    build_map,
+    label_box,
+    project,
+    province_outlines,
+    spread_layout,
+    wrapped,
+)
 
 
 def drawn_nodes(page_html: str) -> dict[str, dict]:
@@ -88,8 +97,25 @@ def test_the_map_fills_the_window_with_labels_readable_at_fit_zoom(seed_db: Path
     assert drawn["scroll"] == drawn["window"], "the page scrolls"
     assert canvas_width == width and canvas_height > 0.85 * height
     font = statistics.median(node["font"]["size"] for node in drawn_nodes(page.read_text(encoding="utf-8")).values())
-    assert float(drawn["scale"]) * font >= 4.5, "node labels are smaller than 4.5 px at the fitted zoom"
+    assert float(drawn["scale"]) * font >= 8, "node labels are smaller than 8 px at the fitted zoom"
+    assert drawn["label-overlaps"] == [], "labels overlap as drawn"
     assert drawn["physics"] == "off" and drawn["errors"] == []
+
+
+def test_the_figure_layout_keeps_every_label_clear_of_the_others(seed_db: Path) -> None:
+    with ruralgraph.connect(db=seed_db) as g:
+        graph = g.to_networkx()
+    graph.remove_nodes_from([n for n in list(graph) if graph.degree(n) == 0])
+    boxes = {n: label_box(wrapped(str(d["label"])), "dot", 9.0, 7.6) for n, d in graph.nodes(data=True)}
+    positions = spread_layout(graph, boxes)
+    placed = [(positions[n][0], positions[n][1] + box.below, box) for n, box in boxes.items()]
+    overlapping = [
+        (a, b)
+        for i, a in enumerate(placed)
+        for b in placed[i + 1 :]
+        if abs(a[0] - b[0]) < (a[2].width + b[2].width) / 2 and abs(a[1] - b[1]) < (a[2].height + b[2].height) / 2
+    ]
+    assert len(placed) > 200 and overlapping == []
 
 
 @pytest.mark.browser
@@ -149,3 +175,88 @@ def test_the_figure_is_the_same_every_time_with_a_chinese_font_and_a_legend(seed
     text = first.read_text(encoding="utf-8")
     assert text == second.read_text(encoding="utf-8")
     assert "中国乡村发展基金会" in text and "kind / node type" in text and "联合发起" in text
+
+
+def dated_graph() -> nx.MultiDiGraph:
+    """Four organisations: a partnership in 2016–2018, one since 2019, one undated, one with an unknown start."""
+    graph = nx.MultiDiGraph()
+    for node, name, kind in (
+        ("a", "甲基金会", "foundation"),
+        ("b", "乙公司", "enterprise"),
+        ("c", "丙大学", "university"),
+        ("d", "丁协会", "industry_association"),
+        ("e", "戊集团", "enterprise"),
+    ):
+        graph.add_node(node, node_type="Organization", id=node, name=name, kind=kind)
+    graph.add_edge("a", "b", relationship="PARTNERS_WITH", valid_from="2016-01-01", valid_to="2018-12-31")
+    graph.add_edge("a", "c", relationship="PARTNERS_WITH", valid_from="2019-03-01")
+    graph.add_edge("b", "d", relationship="PARTNERS_WITH")
+    graph.add_edge("c", "e", relationship="PARTNERS_WITH", valid_to="2017-06-30")
+    return graph
+
+
+def edge_ends(page_html: str) -> dict[str, tuple[str, str]]:
+    """Each edge's id on the page, with its two ends."""
+    found = re.search(r"edges = new vis\.DataSet\((\[.*?\])\);", page_html)
+    assert found, "the page holds no edge data"
+    return {edge["id"]: (edge["from"], edge["to"]) for edge in json.loads(found.group(1))}
+
+
+def test_a_map_with_no_dated_relationship_has_no_year_slider() -> None:
+    undated = dated_graph()
+    for _, _, data in undated.edges(data=True):
+        data.pop("valid_from", None)
+        data.pop("valid_to", None)
+    assert 'id="rg-year"' not in build_map(undated, title="t").html
+    assert 'id="rg-year"' in build_map(dated_graph(), title="t").html
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("query", "edges", "hidden_nodes"),
+    [
+        ("", {("a", "b"), ("a", "c"), ("b", "d"), ("c", "e")}, set()),
+        ("?year=2017", {("a", "b"), ("b", "d"), ("c", "e")}, set()),
+        ("?year=2020", {("a", "c"), ("b", "d")}, {"e"}),
+        ("?year=2020&undated=0", {("a", "c")}, {"b", "d", "e"}),
+        ("?year=2016&undated=0", {("a", "b"), ("c", "e")}, {"d"}),
+    ],
+)
+def test_the_year_slider_shows_the_network_as_it_stood_in_a_year(
+    tmp_path: Path, query: str, edges: set[tuple[str, str]], hidden_nodes: set[str]
+) -> None:
+    page = build_map(dated_graph(), title="years").write(tmp_path / "years.html")
+    ends = edge_ends(page.read_text(encoding="utf-8"))
+    drawn = render(page, query)
+    shown = json.loads(drawn["shown-edges"].replace("&quot;", '"'))
+    assert {ends[edge] for edge in shown} == edges
+    assert set(json.loads(drawn["shown-nodes"].replace("&quot;", '"'))) == set("abcde") - hidden_nodes
+    assert drawn["errors"] == []
+
+
+@pytest.mark.browser
+def test_screenshot_of_the_year_slider(tmp_path: Path) -> None:
+    page = build_map(dated_graph(), title="ruralgraph: partnerships by year").write(tmp_path / "years.html")
+    assert screenshot(page, tmp_path / "map-years.png", query="?year=2017").stat().st_size > 10_000
+
+
+def test_the_geographic_map_draws_province_outlines(seed_db: Path) -> None:
+    from matplotlib.path import Path as Outline
+
+    outlines = province_outlines()
+    assert len(outlines) == 34, "every province-level division has an outline"
+    xixian = project(coordinates()["141031"].longitude, coordinates()["141031"].latitude)
+    inside = {code for code, rings in outlines.items() if any(Outline(ring).contains_point(xixian) for ring in rings)}
+    assert inside == {"140000"}, "隰县 lies in Shanxi and in no other province"
+    with ruralgraph.connect(db=seed_db) as g:
+        geo, network = g.map(layout="geo"), g.map()
+    assert "rgOutlines" in geo.html and "rgOutlines" not in network.html
+    assert len(geo.html.encode()) - len(network.html.encode()) < 200_000, "the outlines keep the file small"
+
+
+@pytest.mark.browser
+def test_the_geographic_map_draws_its_outlines_in_a_browser(seed_db: Path, tmp_path: Path) -> None:
+    page = tmp_path / "geo.html"
+    assert run_cli(*map_args(seed_db, page, "--layout", "geo")).exit_code == 0
+    drawn = render(page)
+    assert int(drawn["outlines"]) > 30 and drawn["errors"] == [] and drawn["resources"] == []
