@@ -8,6 +8,6 @@
 // column: role: str — its role in its own words
 // column: evidence: str — the span that states it
 // column: source: str — the source's id
-MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a {id: $activity})
+MATCH (a {id: $activity}) WHERE a:Entity MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a)
 RETURN o.id AS org_id, o.name AS organization, o.kind AS kind, type(r) AS type, r.role AS role,
        r.evidence AS evidence, r.source AS source

@@ -17,8 +17,8 @@
 // column: ref: str — its non-web reference (a repository file, a DOI, an ISBN, an archive number)
 // column: published: str — when it was published (YYYY, YYYY-MM or YYYY-MM-DD)
 // column: grade: str — how far it can be trusted: official, press, reprint, secondary or unverified
-MATCH (a) WHERE a.id = $a
-MATCH (b) WHERE b.id = $b
+MATCH (a {id: $a}) WHERE a:Entity
+MATCH (b {id: $b}) WHERE b:Entity
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops
 UNWIND relationships(p) AS r

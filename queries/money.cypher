@@ -11,13 +11,13 @@
 // column: amount_of: str — what the amount measures
 // column: evidence: str — the span that states it
 // column: source: str — the source's id
-MATCH (e {id: $entity})-[r]->(other)
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)-[r]->(other)
 WHERE r.amount_text IS NOT NULL OR r.amount_cny IS NOT NULL
 RETURN 'given' AS direction, other.id AS counterparty_id, other.name AS counterparty, type(r) AS type,
        r.amount_cny AS amount_cny, r.amount_text AS amount_text, r.amount_qualifier AS qualifier,
        r.amount_of AS amount_of, r.evidence AS evidence, r.source AS source
 UNION
-MATCH (e {id: $entity})<-[r]-(other)
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)<-[r]-(other)
 WHERE r.amount_text IS NOT NULL OR r.amount_cny IS NOT NULL
 RETURN 'received' AS direction, other.id AS counterparty_id, other.name AS counterparty, type(r) AS type,
        r.amount_cny AS amount_cny, r.amount_text AS amount_text, r.amount_qualifier AS qualifier,

@@ -16,7 +16,7 @@
 // parameter, and expanding to the longest bound before filtering would do 4-hop work for 1 hop.
 // Each branch finds the nodes one hop short first (DISTINCT), so a node reached along several
 // paths — a busy organisation — has its relationships expanded once, not once per path.
-MATCH (e) WHERE e.id = $entity
+MATCH (e {id: $entity}) WHERE e:Entity
 CALL (e) {
   MATCH (e)-[r]-()
   RETURN r
@@ -40,6 +40,6 @@ CALL (e) {
   RETURN r
 }
 WITH DISTINCT r
-RETURN startNode(r).id AS from_id, startNode(r).name AS from, labels(startNode(r))[0] AS from_label, type(r) AS type,
-       endNode(r).id AS to_id, endNode(r).name AS to, labels(endNode(r))[0] AS to_label, r.role AS role,
+RETURN startNode(r).id AS from_id, startNode(r).name AS from, [l IN labels(startNode(r)) WHERE l <> 'Entity'][0] AS from_label, type(r) AS type,
+       endNode(r).id AS to_id, endNode(r).name AS to, [l IN labels(endNode(r)) WHERE l <> 'Entity'][0] AS to_label, r.role AS role,
        r.evidence AS evidence, r.source AS source

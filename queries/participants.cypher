@@ -9,7 +9,7 @@
 // column: role: str — its role in its own words
 // column: evidence: str — the span that states it
 // column: source: str — the source's id
-MATCH (a {id: $activity})
+MATCH (a {id: $activity}) WHERE a:Entity
 MATCH (part)-[:PART_OF*0..2]->(a)
 MATCH (o:Organization)-[r]->(part)
 RETURN o.id AS org_id, o.name AS organization, o.kind AS kind, part.name AS part, type(r) AS type,

@@ -7,11 +7,11 @@
 // column: hops: int — the chain's length
 // column: nodes: list — the entities along the chain: id, name, label
 // column: steps: list — each hop: from, type, to, role, evidence, source (direction as stored)
-MATCH (a) WHERE a.id = $from
-MATCH (b) WHERE b.id = $to
+MATCH (a {id: $from}) WHERE a:Entity
+MATCH (b {id: $to}) WHERE b:Entity
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops AND all(r IN relationships(p) WHERE size($types) = 0 OR type(r) IN $types)
 RETURN length(p) AS hops,
-       [n IN nodes(p) | {id: n.id, name: n.name, label: labels(n)[0]}] AS nodes,
+       [n IN nodes(p) | {id: n.id, name: n.name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}] AS nodes,
        [r IN relationships(p) | {from: startNode(r).id, type: type(r), to: endNode(r).id, role: r.role,
                                   evidence: r.evidence, source: r.source}] AS steps

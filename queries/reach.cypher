@@ -9,7 +9,7 @@
 // column: province: str — the province it lies in (itself, for a province)
 // column: through: set — what reaches it: id, name, and how (OPERATES_IN for a program, fund or event; ASSISTS for the organisation's own paired assistance)
 // column: evidence: set — the OPERATES_IN or ASSISTS statements: activity (who), how, evidence, source
-MATCH (e) WHERE e.id = $entity
+MATCH (e {id: $entity}) WHERE e:Entity
 CALL (e) {
   MATCH (e)-[*0..1]->(x) WHERE x:Program OR x:Fund OR x:Event
   MATCH (part)-[:PART_OF*0..2]->(x) WHERE part:Program OR part:Fund OR part:Event
