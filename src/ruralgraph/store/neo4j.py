@@ -182,7 +182,9 @@ class Neo4jStore(Store):
         self, session: neo4j.Session, chunks: Iterable[Chunk], progress: Progress | None, replace: bool
     ) -> None:
         """Steps 3 and 4 of ``_write``: the staged batches, then the final transaction."""
-        session.run(f"CREATE INDEX staged_id IF NOT EXISTS FOR (n:`{STAGED}`) ON (n.id)").consume()
+        # A unique constraint, not a plain index: the planner then always seeks staged ids through it,
+        # even in plans made while the label was still empty.
+        session.run(f"CREATE CONSTRAINT staged_id IF NOT EXISTS FOR (n:`{STAGED}`) REQUIRE n.id IS UNIQUE").consume()
         session.run("CALL db.awaitIndexes(300)").consume()
         empty = replace or session.run(f"MATCH (n:`{ENTITY_LABEL}`) RETURN count(n) AS n").single(strict=True)["n"] == 0
         staged: set[str] = set()  # ids of the nodes this load stages (a load into a non-empty store)
@@ -299,7 +301,8 @@ def staged_relationships_statement(group: RelGroup) -> str:
     """The batched CREATE of one relationship group between staged nodes (found by the staged id index)."""
     rel_type, _, _ = check_group(group)
     return (
-        f"UNWIND $rows AS row MATCH (a:`{STAGED}` {{id: row.from}}) MATCH (b:`{STAGED}` {{id: row.to}}) "
+        f"UNWIND $rows AS row MATCH (a:`{STAGED}` {{id: row.from}}) USING INDEX a:`{STAGED}`(id) "
+        f"MATCH (b:`{STAGED}` {{id: row.to}}) USING INDEX b:`{STAGED}`(id) "
         f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props"
     )
 
