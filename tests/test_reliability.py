@@ -25,6 +25,7 @@ from conftest import Neo4jServer, neo4j_settings, run_cli, snapshot, store_args
 from ruralgraph.errors import InvalidInput, QueryError, RuralgraphError
 from ruralgraph.faults import POINTS
 from ruralgraph.loading.load import load
+from ruralgraph.queries import ask
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
 from ruralgraph.store.chunks import Chunk
@@ -396,12 +397,13 @@ def test_a_neo4j_load_killed_mid_batch_is_never_seen_and_swept_by_the_next_write
     load([data_dir()], settings, replace=True)
     with open_store(settings) as store:
         before, graph_before = snapshot(store), snapshot_of_the_graph(store)
+        answer_before = ask(store, "neighbourhood", {"entity": "crdf"}).to_dicts()
     writer = run_ruralgraph("load", str(synth_s), "--neo4j", neo4j_uri, *NEO4J_WRITES[how], fault=f"pause:{point}")
     wait_until_paused(writer)  # at least one batch is committed, staged
     with open_store(settings) as store:
         assert store.run("MATCH (n:_Staged) RETURN count(n) > 0 AS staged") == [{"staged": True}]
         assert snapshot_of_the_graph(store) == graph_before
-        assert ruralgraph.Graph(settings).ask("neighbourhood", {"entity": "crdf"}).to_dicts()
+        assert ask(store, "neighbourhood", {"entity": "crdf"}).to_dicts() == answer_before
     writer.kill()
     writer.communicate(timeout=60)
     with open_store(settings, writable=True) as store:
