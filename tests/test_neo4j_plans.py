@@ -84,3 +84,22 @@ def test_an_id_is_found_by_the_shared_labels_unique_index(planned_uri: str) -> N
     from ruralgraph.queries import BY_ID
 
     assert "NodeUniqueIndexSeek" in operators(plan_of(planned_uri, BY_ID, {"text": "org-100"}))
+
+
+def test_a_store_written_before_the_shared_label_is_upgraded_by_a_writer_and_refused_to_a_reader(
+    empty_settings: Any,
+) -> None:
+    from ruralgraph.errors import StoreError
+    from ruralgraph.queries import resolve
+
+    load([data_dir()], empty_settings)
+    with open_store(empty_settings, writable=True) as store:  # as an earlier ruralgraph wrote it
+        for label in ("Organization", "Region"):
+            store.run(f"MATCH (n:{label}) REMOVE n:Entity", write=True)
+    with pytest.raises(StoreError, match=r"written by an earlier ruralgraph: \d+ nodes lack the label Entity"):
+        open_store(empty_settings)
+    with open_store(empty_settings, writable=True):
+        pass  # a writer upgrades it
+    with open_store(empty_settings) as store:
+        assert store.unlabelled() == 0
+        assert resolve(store, "crdf").label == "Organization"
