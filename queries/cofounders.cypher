@@ -14,7 +14,7 @@
 // column: period: str — when, as precisely as the source says (empty: undated)
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
-MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a {id: $activity})
+MATCH (a {id: $activity}) WHERE a:Entity MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a)
 WHERE coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN o.id AS org_id, o.name AS organization, o.kind AS kind, type(r) AS type, r.role AS role,
        r.evidence AS evidence, r.source AS source, r.period AS period

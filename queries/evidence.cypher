@@ -23,8 +23,8 @@
 // column: period: str — when the relationship held, as precisely as its source says (empty: undated)
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
-MATCH (a) WHERE a.id = $a
-MATCH (b) WHERE b.id = $b
+MATCH (a {id: $a}) WHERE a:Entity
+MATCH (b {id: $b}) WHERE b:Entity
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops AND all(r IN relationships(p) WHERE (type(r) IN ['PART_OF', 'REPRINTS'] OR coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)))
 UNWIND relationships(p) AS r

@@ -5,6 +5,6 @@
 // column: name: str — its name
 // column: label: str — its label
 // column: aliases: list — its other names
-MATCH (n)
+MATCH (n:Entity)
 WHERE n.id = $text OR n.name = $text OR $text IN coalesce(n.aliases, []) OR n.uscc = $text
-RETURN n.id AS id, n.name AS name, labels(n)[0] AS label, coalesce(n.aliases, []) AS aliases
+RETURN n.id AS id, n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, coalesce(n.aliases, []) AS aliases

@@ -22,7 +22,7 @@
 // column: source: str — the source's id
 // Time: an amount counts when its relationship's interval (valid_from..valid_to, open where null)
 // overlaps $time_from..$time_to; one with no time counts unless $undated is false.
-MATCH (e {id: $entity})-[r]->(other)
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)-[r]->(other)
 WHERE (r.amount_text IS NOT NULL OR r.amount_cny IS NOT NULL)
   AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN 'given' AS direction, other.id AS counterparty_id, other.name AS counterparty, type(r) AS type,
@@ -31,7 +31,7 @@ RETURN 'given' AS direction, other.id AS counterparty_id, other.name AS counterp
        coalesce(r.as_of, r.date, r.start_date, r.end_date).year AS year, r.period AS period, r.time_text AS time_text,
        r.evidence AS evidence, r.source AS source
 UNION
-MATCH (e {id: $entity})<-[r]-(other)
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)<-[r]-(other)
 WHERE (r.amount_text IS NOT NULL OR r.amount_cny IS NOT NULL)
   AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN 'received' AS direction, other.id AS counterparty_id, other.name AS counterparty, type(r) AS type,

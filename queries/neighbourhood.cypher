@@ -24,7 +24,7 @@
 // paths — a busy organisation — has its relationships expanded once, not once per path.
 // Time: the walk goes only along relationships whose interval (valid_from..valid_to, open where
 // null) overlaps $time_from..$time_to, and along undated ones unless $undated is false.
-MATCH (e) WHERE e.id = $entity
+MATCH (e {id: $entity}) WHERE e:Entity
 CALL (e) {
   MATCH (e)-[r]-()
   WHERE coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
@@ -58,6 +58,8 @@ CALL (e) {
   RETURN r
 }
 WITH DISTINCT r
-RETURN startNode(r).id AS from_id, startNode(r).name AS from, labels(startNode(r))[0] AS from_label, type(r) AS type,
-       endNode(r).id AS to_id, endNode(r).name AS to, labels(endNode(r))[0] AS to_label, r.role AS role,
-       r.evidence AS evidence, r.source AS source, r.period AS period, r.valid_from AS valid_from, r.valid_to AS valid_to
+RETURN startNode(r).id AS from_id, startNode(r).name AS from,
+       [l IN labels(startNode(r)) WHERE l <> 'Entity'][0] AS from_label, type(r) AS type,
+       endNode(r).id AS to_id, endNode(r).name AS to, [l IN labels(endNode(r)) WHERE l <> 'Entity'][0] AS to_label,
+       r.role AS role, r.evidence AS evidence, r.source AS source, r.period AS period,
+       r.valid_from AS valid_from, r.valid_to AS valid_to

@@ -15,7 +15,7 @@
 // column: period: str — when, as precisely as the source says (empty: undated)
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
-MATCH (a {id: $activity})
+MATCH (a {id: $activity}) WHERE a:Entity
 MATCH (part)-[:PART_OF*0..2]->(a)
 MATCH (o:Organization)-[r]->(part)
 WHERE coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)

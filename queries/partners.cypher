@@ -23,7 +23,7 @@ WITH o, p, x,
      collect(DISTINCT {type: type(r1), role: r1.role, evidence: r1.evidence, source: r1.source, period: r1.period}) AS org_links,
      collect(DISTINCT {type: type(r2), role: r2.role, evidence: r2.evidence, source: r2.source, period: r2.period}) AS partner_links
 RETURN p.id AS partner_id, p.name AS partner, p.kind AS partner_kind, 'shared' AS via,
-       x.id AS shared_id, x.name AS shared, labels(x)[0] AS shared_label, org_links, partner_links
+       x.id AS shared_id, x.name AS shared, [l IN labels(x) WHERE l <> 'Entity'][0] AS shared_label, org_links, partner_links
 UNION
 MATCH (c:`Case`)-[r1:FEATURES]->(o:Organization {id: $org}), (c)-[r2:FEATURES]->(p:Organization)
 WHERE p.id <> o.id AND coalesce(r1.valid_from, $time_from) <= $time_to AND coalesce(r1.valid_to, $time_to) >= $time_from AND ($undated OR r1.period IS NOT NULL)

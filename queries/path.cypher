@@ -12,13 +12,13 @@
 // column: steps: list — each hop: from, type, to, role, evidence, source, period (direction as stored)
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
-MATCH (a) WHERE a.id = $from
-MATCH (b) WHERE b.id = $to
+MATCH (a {id: $from}) WHERE a:Entity
+MATCH (b {id: $to}) WHERE b:Entity
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops
   AND all(r IN relationships(p) WHERE (size($types) = 0 OR type(r) IN $types)
           AND (type(r) IN ['PART_OF', 'REPRINTS'] OR coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)))
 RETURN length(p) AS hops,
-       [n IN nodes(p) | {id: n.id, name: n.name, label: labels(n)[0]}] AS nodes,
+       [n IN nodes(p) | {id: n.id, name: n.name, label: [l IN labels(n) WHERE l <> 'Entity'][0]}] AS nodes,
        [r IN relationships(p) | {from: startNode(r).id, type: type(r), to: endNode(r).id, role: r.role,
                                   evidence: r.evidence, source: r.source, period: r.period}] AS steps

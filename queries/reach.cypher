@@ -14,7 +14,7 @@
 // column: evidence: set — the OPERATES_IN or ASSISTS statements: activity (who), how, evidence, source, period
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
-MATCH (e) WHERE e.id = $entity
+MATCH (e {id: $entity}) WHERE e:Entity
 CALL (e) {
   MATCH (e)-[via*0..1]->(x) WHERE (x:Program OR x:Fund OR x:Event)
     AND all(v IN via WHERE coalesce(v.valid_from, $time_from) <= $time_to AND coalesce(v.valid_to, $time_to) >= $time_from AND ($undated OR v.period IS NOT NULL))

@@ -7,8 +7,8 @@
 // column: label: str — its label
 // column: aliases: list — its other names
 // column: exact: bool — whether a whole name, alias or key equals the text
-MATCH (n)
-WHERE ($label = 'any' OR labels(n)[0] = $label)
+MATCH (n:Entity)
+WHERE ($label = 'any' OR [l IN labels(n) WHERE l <> 'Entity'][0] = $label)
   AND any(k IN coalesce(n.search_keys, []) WHERE k CONTAINS $key)
-RETURN n.id AS id, n.name AS name, labels(n)[0] AS label, coalesce(n.aliases, []) AS aliases,
+RETURN n.id AS id, n.name AS name, [l IN labels(n) WHERE l <> 'Entity'][0] AS label, coalesce(n.aliases, []) AS aliases,
        $key IN n.search_keys AS exact

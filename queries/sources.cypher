@@ -9,19 +9,19 @@
 // column: publisher: str — who published it
 // column: grade: str — official, press, reprint, secondary or unverified
 // column: reprint_of: str — the id of the source it reprints
-MATCH (e {id: $entity})-[r]-()
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)-[r]-()
 WITH DISTINCT r.source AS cited
 MATCH (s:Source {id: cited})
 RETURN s.id AS id, s.name AS name, s.url AS url, s.ref AS ref, s.published AS published,
        s.publisher AS publisher, s.grade AS grade, s.reprint_of AS reprint_of
 UNION
-MATCH (e {id: $entity})
+MATCH (e {id: $entity}) WHERE e:Entity
 UNWIND coalesce(e.renamed_source, []) AS cited
 MATCH (s:Source {id: cited})
 RETURN s.id AS id, s.name AS name, s.url AS url, s.ref AS ref, s.published AS published,
        s.publisher AS publisher, s.grade AS grade, s.reprint_of AS reprint_of
 UNION
-MATCH (e {id: $entity})-[r]-()
+MATCH (e {id: $entity}) WHERE e:Entity MATCH (e)-[r]-()
 WITH DISTINCT r.source AS cited
 MATCH (:Source {id: cited})-[:REPRINTS*1..3]->(s:Source)
 RETURN s.id AS id, s.name AS name, s.url AS url, s.ref AS ref, s.published AS published,

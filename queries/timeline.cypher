@@ -21,10 +21,10 @@
 // $time_from..$time_to; one with no time counts unless $undated is false.
 // The order (by valid_from, then valid_to; undated last) is set by Graph.timeline, as every answer
 // is sorted canonically when it is read.
-MATCH (e) WHERE e.id = $entity
+MATCH (e {id: $entity}) WHERE e:Entity
 MATCH (e)-[r]-(other)
 WHERE coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN r.period AS period, r.valid_from AS valid_from, r.valid_to AS valid_to, r.time_text AS time_text,
        CASE WHEN startNode(r).id = e.id THEN 'out' ELSE 'in' END AS direction, type(r) AS type,
-       other.id AS other_id, other.name AS other, labels(other)[0] AS other_label, r.role AS role,
+       other.id AS other_id, other.name AS other, [l IN labels(other) WHERE l <> 'Entity'][0] AS other_label, r.role AS role,
        r.amount_text AS amount_text, r.evidence AS evidence, r.source AS source

@@ -9,6 +9,7 @@ import pytest
 
 from conftest import neo4j_settings
 from ruralgraph.loading.load import load
+from ruralgraph.model import node_type
 from ruralgraph.queries import BY_ADCODE, BY_ID, BY_NAME, bind, library
 from ruralgraph.resources import data_dir
 from ruralgraph.store import Store, StoreSettings, open_store
@@ -59,10 +60,10 @@ CASES: dict[str, list[dict[str, Any]]] = {
 }
 # Queries the Python API issues outside queries/ (the store's own helpers).
 API_QUERIES = [
-    ("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count", {}),
-    ("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count", {}),
+    (f"MATCH (n:Entity) RETURN {node_type('n')} AS label, count(*) AS count", {}),
+    ("MATCH (:Entity)-[r]->() RETURN type(r) AS type, count(*) AS count", {}),
     ("MATCH (n:`Organization`) WHERE n.id IN $ids RETURN n.id AS id", {"ids": ["crdf", "sac", "nope"]}),
-    ("MATCH (n) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases", {}),
+    ("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases", {}),
     (BY_ID, {"text": "crdf"}),
     (BY_NAME, {"text": "隰县"}),
     (BY_NAME, {"text": "中国证券业协会"}),

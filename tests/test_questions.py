@@ -124,7 +124,7 @@ def test_unknown_name_lists_the_closest_matches(seed_settings) -> None:
 def test_explain_shows_the_cypher_and_resolved_parameters(seed_db) -> None:
     result = run_cli("query", "cofounders", "-p", "activity=特困帮扶基金", "--explain", "--db", str(seed_db))
     assert result.exit_code == 0
-    assert "MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a {id: $activity})" in result.stderr
+    assert "MATCH (o:Organization)-[r:CO_FOUNDED|LAUNCHED]->(a)" in result.stderr
     assert 'parameters: {"activity": "sac-poverty-fund", "time_from": "0001-01-01"' in result.stderr
 
 

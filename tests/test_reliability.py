@@ -25,6 +25,7 @@ from conftest import Neo4jServer, neo4j_settings, run_cli, snapshot, store_args
 from ruralgraph.errors import InvalidInput, QueryError, RuralgraphError
 from ruralgraph.faults import POINTS
 from ruralgraph.loading.load import load
+from ruralgraph.queries import ask
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
 from ruralgraph.store.chunks import Chunk
@@ -360,7 +361,7 @@ def private_neo4j(neo4j_server) -> Any:
 def test_neo4j_going_away_mid_load_leaves_its_previous_content(private_neo4j: Neo4jServer, synth_s: Path) -> None:
     load([data_dir()], neo4j_settings(private_neo4j.uri))
     with open_store(neo4j_settings(private_neo4j.uri)) as store:
-        before = snapshot(store)
+        before, snapshot_of_the_graph_before = snapshot(store), snapshot_of_the_graph(store)
     writer = run_ruralgraph("load", str(synth_s), "--neo4j", private_neo4j.uri, fault="pause:mid-write")
     wait_until_paused(writer)
     private_neo4j.crash()
@@ -369,8 +370,58 @@ def test_neo4j_going_away_mid_load_leaves_its_previous_content(private_neo4j: Ne
     assert writer.wait(timeout=300) == 4
     assert "nothing was written" in stderr and "Traceback" not in stderr
     private_neo4j.restart()
-    with open_store(neo4j_settings(private_neo4j.uri)) as store:
+    with open_store(neo4j_settings(private_neo4j.uri)) as store:  # readers never see the staged batches
+        assert snapshot_of_the_graph(store) == snapshot_of_the_graph_before
+    with open_store(neo4j_settings(private_neo4j.uri), writable=True) as store:  # the next writer sweeps them
         assert snapshot(store) == before
+
+
+def snapshot_of_the_graph(store: Any) -> list[str]:
+    """What readers see: counts, and every node and relationship from a node of the graph (``:Entity``)."""
+    nodes = store.run("MATCH (n:Entity) RETURN n AS node")
+    rels = store.run("MATCH (a:Entity)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
+    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in nodes + rels]
+    return [json.dumps(store.counts(), sort_keys=True), *sorted(lines)]
+
+
+NEO4J_WRITES = {"into a graph": [], "replace": ["--replace"]}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", NEO4J_WRITES)
+@pytest.mark.parametrize("point", ["mid-write", "before-commit"])
+def test_a_neo4j_load_killed_mid_batch_is_never_seen_and_swept_by_the_next_writer(
+    point: str, how: str, neo4j_uri: str, synth_s: Path
+) -> None:
+    settings = neo4j_settings(neo4j_uri)
+    load([data_dir()], settings, replace=True)
+    with open_store(settings) as store:
+        before, graph_before = snapshot(store), snapshot_of_the_graph(store)
+        answer_before = ask(store, "neighbourhood", {"entity": "crdf"}).to_dicts()
+    writer = run_ruralgraph("load", str(synth_s), "--neo4j", neo4j_uri, *NEO4J_WRITES[how], fault=f"pause:{point}")
+    wait_until_paused(writer)  # at least one batch is committed, staged
+    with open_store(settings) as store:
+        assert store.run("MATCH (n:_Staged) RETURN count(n) > 0 AS staged") == [{"staged": True}]
+        assert snapshot_of_the_graph(store) == graph_before
+        assert ask(store, "neighbourhood", {"entity": "crdf"}).to_dicts() == answer_before
+    writer.kill()
+    writer.communicate(timeout=60)
+    with open_store(settings, writable=True) as store:
+        assert snapshot(store) == before
+
+
+def test_a_second_neo4j_load_is_refused_while_one_runs(neo4j_uri: str, synth_s: Path) -> None:
+    settings = neo4j_settings(neo4j_uri)
+    load([data_dir()], settings, replace=True)
+    writer = run_ruralgraph("load", str(synth_s), "--neo4j", neo4j_uri, fault="pause:mid-write")
+    wait_until_paused(writer)
+    second = run_cli("load", str(data_dir()), "--neo4j", neo4j_uri)
+    assert second.exit_code == 4
+    assert "another ruralgraph load is writing to Neo4j" in second.stderr
+    writer.stdin.close()  # let the first finish: the second did not sweep its batches
+    assert writer.wait(timeout=300) == 0
+    with open_store(settings) as store:
+        assert store.counts()["nodes"]["Organization"] > 34
 
 
 # --- query safety ------------------------------------------------------------------------------

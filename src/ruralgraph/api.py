@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruralgraph.claims import Claim, claims_of
 from ruralgraph.errors import BadOption
+from ruralgraph.model import node_type
 from ruralgraph.periods import EARLIEST, LATEST, TimeWindow
 from ruralgraph.queries import Answer, Entity, ask, get_query, library, resolve, resolve_region
 from ruralgraph.settings import StoreSettings
@@ -465,7 +466,9 @@ class Graph:
     def conflicts(self) -> list[Row]:
         """Every competing claim: entities whose sources give a property different values, each value a row."""
         rows: list[Row] = []
-        query = "MATCH (n) WHERE n.contested IS NOT NULL RETURN n AS node, labels(n)[0] AS label ORDER BY n.id"
+        query = (
+            f"MATCH (n:Entity) WHERE n.contested IS NOT NULL RETURN n AS node, {node_type('n')} AS label ORDER BY n.id"
+        )
         for row in self.store.run(query):
             props = {k: v for k, v in row["node"].items() if k != "labels"}
             contested = set(props["contested"])
@@ -525,8 +528,8 @@ class Shown:
 
 
 NAME_HISTORY_QUERY = (
-    "MATCH (n {id: $id}) RETURN n.name AS name, n.renamed_from AS renamed_from, n.renamed_to AS renamed_to, "
-    "n.renamed_on AS renamed_on, n.renamed_source AS renamed_source"
+    "MATCH (n {id: $id}) WHERE n:Entity RETURN n.name AS name, n.renamed_from AS renamed_from, "
+    "n.renamed_to AS renamed_to, n.renamed_on AS renamed_on, n.renamed_source AS renamed_source"
 )
 
 

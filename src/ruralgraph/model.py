@@ -506,6 +506,21 @@ NODE_MODELS: tuple[type[Node], ...] = (
 LABELS: tuple[str, ...] = tuple(model.label for model in NODE_MODELS)
 MODEL_BY_LABEL: dict[str, type[Node]] = {model.label: model for model in NODE_MODELS}
 MODEL_BY_SECTION: dict[str, type[Node]] = {model.section: model for model in NODE_MODELS}
+# The one label every node carries besides its own, so that one unique index finds any id (and one
+# index any name) whatever the node's label: Neo4j finds an unlabelled node only by scanning them all.
+# It is never a node's type: Neo4j does not promise the order of labels(n), so queries name the
+# type with ``node_type`` (query files spell the same expression out), never labels(n)[0].
+ENTITY_LABEL = "Entity"
+
+
+def node_type(variable: str) -> str:
+    """The Cypher expression for the type (model label) of the node bound to ``variable``.
+
+    >>> node_type("n")
+    "[l IN labels(n) WHERE l <> 'Entity'][0]"
+    """
+    return f"[l IN labels({variable}) WHERE l <> '{ENTITY_LABEL}'][0]"
+
 
 # Derived facts of the vocabulary, for every module that needs them (never restated elsewhere).
 ACTIVITY_LABELS: frozenset[str] = frozenset(model.label for model in NODE_MODELS if model.activity)

@@ -31,7 +31,7 @@ import orjson
 from pydantic import BaseModel, ConfigDict, TypeAdapter, create_model
 
 from ruralgraph.errors import Ambiguous, BelowCounty, NotFound, QueryError
-from ruralgraph.model import LABELS
+from ruralgraph.model import LABELS, node_type
 from ruralgraph.periods import TimeWindow, first_day, last_day
 from ruralgraph.places import SUB_COUNTY_SUFFIXES, RegionInfo, region_ref, resolve_place
 from ruralgraph.present import Readable, readable
@@ -218,11 +218,14 @@ class Entity:
     label: str
 
 
-# Exact id, then exact name: each uses an index (the id, and every label's name index), so most
-# look-ups never reach find's scan of aliases.
-BY_ID = "MATCH (n {id: $text}) RETURN n.id AS id, n.name AS name, labels(n)[0] AS label"
+# Exact id, then exact name: each uses an index (the shared label's unique id, and every label's
+# name index), so most look-ups never reach find's scan of aliases. The id is matched without a
+# label in the pattern and the shared label as a predicate: Neo4j plans the same unique-index seek
+# as for (n:Entity {id: $text}), and kglite finds an unlabelled id through its own id index, where
+# a secondary label in the pattern would make it scan every node carrying it.
+BY_ID = f"MATCH (n {{id: $text}}) WHERE n:Entity RETURN n.id AS id, n.name AS name, {node_type('n')} AS label"
 BY_NAME = " UNION ".join(
-    f"MATCH (n:`{label}` {{name: $text}}) RETURN n.id AS id, n.name AS name, labels(n)[0] AS label" for label in LABELS
+    f"MATCH (n:`{label}` {{name: $text}}) RETURN n.id AS id, n.name AS name, '{label}' AS label" for label in LABELS
 )
 
 
@@ -310,7 +313,7 @@ def search_key(text: str) -> str:
 
 def _suggestions(store: Store, text: str) -> str:
     """The closest names and aliases, for an error message."""
-    rows = store.run("MATCH (n) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases")
+    rows = store.run("MATCH (n:Entity) RETURN n.id AS id, n.name AS name, coalesce(n.aliases, []) AS aliases")
     choices: dict[str, str] = {}
     for row in rows:
         for name in (row["name"], *row["aliases"]):

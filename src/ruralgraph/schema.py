@@ -9,7 +9,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ruralgraph.model import AMOUNT_KINDS, LABELS, MODEL_BY_LABEL, RELATIONSHIP_RULES, STRUCTURAL_TYPES, CaseFile
+from ruralgraph.model import (
+    AMOUNT_KINDS,
+    ENTITY_LABEL,
+    LABELS,
+    MODEL_BY_LABEL,
+    RELATIONSHIP_RULES,
+    STRUCTURAL_TYPES,
+    CaseFile,
+)
 from ruralgraph.periods import DATE_PROPERTIES
 from ruralgraph.resources import schema_dir
 
@@ -47,9 +55,14 @@ def vocabulary_json() -> str:
 
 
 def constraint_statements() -> list[str]:
-    """A uniqueness constraint on ``id`` and an index on ``name`` for every label."""
+    """A uniqueness constraint on ``id`` and an index on ``name`` for every label, the shared one first.
+
+    The shared label's (``model.ENTITY_LABEL``) are what finds a node by id or name whatever its
+    label. ``aliases`` is a list: Neo4j indexes a list only as a whole value, never its members, so
+    an alias is found through the shared label's scan (``find``), not an index.
+    """
     statements = []
-    for label in LABELS:
+    for label in (ENTITY_LABEL, *LABELS):
         lower = label.lower()
         statements.append(f"CREATE CONSTRAINT {lower}_id IF NOT EXISTS FOR (n:`{label}`) REQUIRE n.id IS UNIQUE")
         for prop in INDEXED_PROPERTIES:

@@ -110,7 +110,7 @@ class StoreView:
     @classmethod
     def of(cls, store: Store | None) -> StoreView | None:
         """The view of ``store``, or None when there is no store or it holds nothing."""
-        if store is None or not store.run("MATCH (n) RETURN n.id AS id LIMIT 1"):
+        if store is None or not store.run("MATCH (n:Entity) RETURN n.id AS id LIMIT 1"):
             return None
         return cls(store)
 
@@ -138,7 +138,10 @@ class StoreView:
 
     def part_of(self) -> list[tuple[str, str]]:
         """Every PART_OF in the store, as (part, whole) ids."""
-        return [(row["a"], row["b"]) for row in self.store.run("MATCH (a)-[:PART_OF]->(b) RETURN a.id AS a, b.id AS b")]
+        return [
+            (row["a"], row["b"])
+            for row in self.store.run("MATCH (a:Entity)-[:PART_OF]->(b) RETURN a.id AS a, b.id AS b")
+        ]
 
 
 @dataclass

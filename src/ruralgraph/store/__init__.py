@@ -12,14 +12,26 @@ from ruralgraph.store.base import Row, Store
 
 
 def open_store(settings: StoreSettings, *, writable: bool = False) -> Store:
-    """Open the store the settings name; read-only unless ``writable``."""
+    """Open the store the settings name; read-only unless ``writable``.
+
+    A store written by an earlier ruralgraph is upgraded when opened for writing, refused otherwise
+    (``Store.upgrade``).
+    """
+    store: Store
     if settings.neo4j_uri:
         from ruralgraph.store.neo4j import Neo4jStore
 
-        return Neo4jStore(settings, writable=writable)
-    from ruralgraph.store.kglite import KgliteStore
+        store = Neo4jStore(settings, writable=writable)
+    else:
+        from ruralgraph.store.kglite import KgliteStore
 
-    return KgliteStore(settings.db or Path(DEFAULT_DB), writable=writable)
+        store = KgliteStore(settings.db or Path(DEFAULT_DB), writable=writable)
+    try:
+        store.upgrade()
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 __all__ = ["Row", "Store", "StoreSettings", "open_store"]

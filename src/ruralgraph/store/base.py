@@ -11,9 +11,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, ClassVar
 
-from ruralgraph.errors import QueryError
+from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
-from ruralgraph.model import LABELS
+from ruralgraph.model import ENTITY_LABEL, LABELS, node_type
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.readonly import assert_read_only
 
@@ -138,6 +138,35 @@ class Store(ABC):
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def upgrade(self) -> None:
+        """Bring a store written by an earlier ruralgraph up to date, or refuse it if it is read-only.
+
+        Stores written before the shared label (``model.ENTITY_LABEL``) lack it, and every query
+        finds nodes by it: a writer adds it to every node (idempotent, one statement per label); a
+        reader is refused with what to do, rather than answering as if the store were empty.
+        """
+        missing = self.unlabelled()
+        if not missing:
+            return
+        if not self.writable:
+            raise StoreError(
+                f"{self.where} was written by an earlier ruralgraph: {missing} nodes lack the label "
+                f"{ENTITY_LABEL} that queries find them by. Open it for writing once to upgrade it: any "
+                "`ruralgraph load` into it does (loading the same files again changes nothing)"
+            )
+        for label in LABELS:
+            self.run(f"MATCH (n:`{label}`) WHERE NOT n:`{ENTITY_LABEL}` SET n:`{ENTITY_LABEL}`", write=True)
+
+    def unlabelled(self) -> int:
+        """How many nodes with a model label lack the shared label (from counts, which both engines keep)."""
+        total = sum(self.run(f"MATCH (n:`{label}`) RETURN count(n) AS n")[0]["n"] for label in LABELS)
+        return int(total - self.run(f"MATCH (n:`{ENTITY_LABEL}`) RETURN count(n) AS n")[0]["n"])
+
+    @property
+    @abstractmethod
+    def where(self) -> str:
+        """The store, as messages name it (a path, or a server's URI without credentials)."""
+
     def labels_of(self, ids: Iterable[str]) -> dict[str, str]:
         """The label of each of ``ids`` that exists in the store."""
         wanted = sorted(set(ids))
@@ -151,8 +180,9 @@ class Store(ABC):
 
     def counts(self) -> Counts:
         """Node counts per label and relationship counts per type."""
-        nodes = self.run("MATCH (n) RETURN labels(n)[0] AS label, count(*) AS count")
-        rels = self.run("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS count")
+        nodes = self.run(f"MATCH (n:Entity) RETURN {node_type('n')} AS label, count(*) AS count")
+        # From an Entity: a Neo4j load's staged relationships (store/neo4j.py) join staged nodes only.
+        rels = self.run("MATCH (:Entity)-[r]->() RETURN type(r) AS type, count(*) AS count")
         return {
             "nodes": {row["label"]: row["count"] for row in sorted(nodes, key=lambda r: r["label"])},
             "relationships": {row["type"]: row["count"] for row in sorted(rels, key=lambda r: r["type"])},

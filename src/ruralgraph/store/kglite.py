@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
+from ruralgraph.model import ENTITY_LABEL, LABELS
 from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import statement_for
@@ -172,7 +173,11 @@ class KgliteStore(Store):
         for chunk in tracked(chunks, progress):
             if isinstance(chunk.group, str):
                 self._graph.add_nodes(
-                    _frame([row["props"] for row in chunk.rows]), chunk.group, "id", conflict_handling="replace"
+                    _frame([row["props"] for row in chunk.rows]),
+                    chunk.group,
+                    "id",
+                    conflict_handling="replace",
+                    labels=[ENTITY_LABEL],
                 )
             else:
                 rel_type, from_label, to_label = chunk.group
@@ -209,13 +214,26 @@ class KgliteStore(Store):
             self._graph = kglite.open(str(self.path), durable="off")
 
     def apply_schema(self, statements: Iterable[str]) -> None:
-        """Create the constraints and indexes (idempotent: every statement says IF NOT EXISTS)."""
+        """Create the constraints and indexes (idempotent: every statement says IF NOT EXISTS).
+
+        Not the shared label's property indexes: kglite keys property indexes by a node's own
+        label and refuses them on a secondary label such as ``model.ENTITY_LABEL``. It needs none:
+        it finds an id through its own id index when the pattern names no label
+        (``MATCH (n {id: $id}) WHERE n:Entity``, as the named queries write it).
+        """
         self._graph.read_only(False)
         try:
             for statement in statements:
+                if statement.startswith("CREATE INDEX") and f"(n:`{ENTITY_LABEL}`)" in statement:
+                    continue
                 self._graph.cypher(statement)
         finally:
             self._graph.read_only(True)
+
+    @property
+    def where(self) -> str:
+        """The store's path, as messages name it."""
+        return str(self.path)
 
     def close(self) -> None:
         """Release the writer lease, if held."""
@@ -298,7 +316,7 @@ def plain_value(value: Any) -> Any:
         keys = value.keys()
         if keys == {"id", "labels", "properties"}:
             props = {k: plain_value(v) for k, v in value["properties"].items() if k not in _ENGINE_ATTRS}
-            return {"labels": list(value["labels"]), **props}
+            return {"labels": [label for label in value["labels"] if label in LABELS], **props}
         if keys == {"id", "start", "end", "type", "properties"}:
             props = {k: plain_value(v) for k, v in value["properties"].items() if k not in _ENGINE_ATTRS}
             return {"type": value["type"], **props}

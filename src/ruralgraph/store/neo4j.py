@@ -1,14 +1,16 @@
 """The Neo4j 5 store, through the official driver over Bolt.
 
-A load is ONE explicit transaction: every batched ``UNWIND … MERGE`` runs inside it and it commits
-only when all batches succeeded, so a failure (bad batch, lost connection, server stopped) leaves
-the database as it was. Reads run in READ access mode, where Neo4j itself refuses writes.
+A load commits its batches as staged, invisible to every query, and one final transaction makes
+them part of the graph (``Neo4jStore._write`` says how), so a failure (bad batch, lost connection,
+server stopped, the process killed) leaves the graph as it was, and the server needs no heap the
+size of the load. Reads run in READ access mode, where Neo4j itself refuses writes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import Any
 
 import neo4j
@@ -18,12 +20,18 @@ from neo4j.exceptions import AuthError, ClientError, ConfigurationError, DriverE
 
 from ruralgraph.errors import QueryError, StoreError
 from ruralgraph.faults import checkpoint
+from ruralgraph.model import ENTITY_LABEL, LABELS
 from ruralgraph.settings import StoreSettings, check_neo4j_uri, redact_uri
 from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
-from ruralgraph.store.chunks import Chunk
+from ruralgraph.store.chunks import Chunk, RelGroup, check_group, check_label
 from ruralgraph.store.statements import statement_for
 
 CONNECT_TIMEOUT_S = 5.0
+# A load's own marks (see Neo4jStore._write): no model label, so no query of ruralgraph sees them.
+STAGED = "_Staged"  # a node a load has committed but not yet made part of the graph
+RETIRED = "_Retired"  # a node a replace load has taken out of the graph, deleted after it
+LOAD_METADATA = "ruralgraph_load"  # the metadata key of the transaction a running load holds open
+_MODEL_LABELS = frozenset(LABELS)
 
 
 class Neo4jStore(Store):
@@ -123,30 +131,142 @@ class Neo4jStore(Store):
         return rows
 
     def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
-        """Every chunk inside one transaction, committed only when all succeeded.
+        """Every chunk or nothing, in batches committed as staged and made part of the graph at the end.
 
-        Into an empty database the rows are CREATEd; otherwise MERGEd on their keys. ``replace``
-        does not delete everything first: Neo4j slows every index look-up in a transaction that
-        has deleted many nodes (a 100k-relationship replace took 15 times as long as a first
-        load). It MERGEs the load over what is there and then deletes what the load does not
-        hold (``StaleSweep``), all in the same transaction.
+        How a load stays all or nothing without one giant transaction (which needs a heap the size
+        of the load):
+
+        1. While it runs, the load holds an idle transaction tagged ``ruralgraph_load`` (its
+           metadata): that is how another process knows a load is alive. It dies with the
+           loading process or the server.
+        2. Whatever a dead load left (nodes labelled ``_Staged`` or ``_Retired``) is deleted first.
+        3. Each chunk is committed in its own transaction as **staged**: new nodes carry only the
+           label ``_Staged`` (their label kept in ``_label``), never a model label nor
+           ``model.ENTITY_LABEL``, and relationships are created only between staged nodes. Every
+           query of ruralgraph starts from a labelled node (the shared label or a model label),
+           and counts count from one, so no reader sees any of it.
+        4. One final transaction makes the load real: with ``replace`` the old nodes lose their
+           labels (becoming ``_Retired``), the staged nodes get theirs, and what a load into a
+           non-empty store changes in the visible graph (properties of nodes it already holds,
+           relationships that touch them) is MERGEd. Its size is the load's node count plus
+           those changes, not its relationships.
+        5. The retired nodes are deleted, in batches, after the commit.
+
+        A failure before the final commit deletes the staged batches; a crash leaves them, unseen,
+        until the next writable open or load deletes them (step 2).
         """
+        load = uuid.uuid4().hex
         try:
-            with self._session(write=True) as session, session.begin_transaction() as tx:
-                empty = tx.run("MATCH (n) RETURN count(n) = 0 AS empty").single(strict=True)["empty"]
-                sweep = StaleSweep.read(tx) if replace and not empty else None
-                for chunk in tracked(chunks, progress):
-                    tx.run(statement_for(chunk, create=empty), rows=chunk.rows).consume()
-                    if sweep is not None:
-                        sweep.keep(chunk)
-                if sweep is not None:
-                    sweep.delete(tx, self.write_batch_rows)
-                checkpoint("before-commit")
-                tx.commit()
+            with self._session(write=True) as session, self._session(write=False) as holding:
+                holder = holding.begin_transaction(metadata={LOAD_METADATA: load})
+                try:
+                    holder.run("RETURN 1").consume()  # the server now lists the load as running
+                    if self._live_loads(session, besides=load):
+                        raise StoreError(
+                            f"another ruralgraph load is writing to Neo4j at {self.uri}; wait for it to finish"
+                        )
+                    self._sweep(session)
+                    self._staged_write(session, chunks, progress, replace)
+                finally:
+                    holder.close()
+                self._delete_marked(session, RETIRED)
         except (ServiceUnavailable, DriverError) as error:
             raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error
         except Neo4jError as error:
+            self._sweep_quietly()
             raise StoreError(_load_refused(error)) from error
+        except BaseException:
+            self._sweep_quietly()
+            raise
+
+    def _staged_write(
+        self, session: neo4j.Session, chunks: Iterable[Chunk], progress: Progress | None, replace: bool
+    ) -> None:
+        """Steps 3 and 4 of ``_write``: the staged batches, then the final transaction."""
+        # A unique constraint, not a plain index: the planner then always seeks staged ids through it,
+        # even in plans made while the label was still empty.
+        session.run(f"CREATE CONSTRAINT staged_id IF NOT EXISTS FOR (n:`{STAGED}`) REQUIRE n.id IS UNIQUE").consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+        empty = replace or session.run(f"MATCH (n:`{ENTITY_LABEL}`) RETURN count(n) AS n").single(strict=True)["n"] == 0
+        staged: set[str] = set()  # ids of the nodes this load stages (a load into a non-empty store)
+        staged_count = 0
+        deferred: list[Chunk] = []  # what changes the visible graph: written in the final transaction
+        for chunk in tracked(chunks, progress):
+            if isinstance(chunk.group, str):
+                rows = chunk.rows if empty else self._new_nodes(session, chunk, deferred)
+                if not empty:
+                    staged.update(row["id"] for row in rows)
+                staged_count += len(rows)
+                statement = staged_nodes_statement(chunk.group)
+            else:
+                rows = chunk.rows if empty else _between_staged(chunk, staged, deferred)
+                statement = staged_relationships_statement(chunk.group)
+            if rows:
+                with session.begin_transaction() as tx:
+                    tx.run(statement, rows=rows).consume()
+                    tx.commit()
+        checkpoint("before-commit")
+        with session.begin_transaction() as tx:
+            if replace:
+                for label in LABELS:
+                    tx.run(f"MATCH (n:`{label}`) SET n:`{RETIRED}` REMOVE n:`{label}`:`{ENTITY_LABEL}`").consume()
+            promoted = 0
+            for label in LABELS:
+                promoted += tx.run(
+                    f"MATCH (n:`{STAGED}`) WHERE n._label = $label "
+                    f"SET n:`{label}`:`{ENTITY_LABEL}` REMOVE n:`{STAGED}`, n._label RETURN count(*) AS n",
+                    label=label,
+                ).single(strict=True)["n"]
+            if promoted != staged_count:  # something else deleted or added staged nodes: commit nothing
+                raise StoreError(
+                    f"the load staged {staged_count} nodes but found {promoted} to make real; nothing was written"
+                )
+            for chunk in deferred:
+                tx.run(statement_for(chunk), rows=chunk.rows).consume()
+            tx.commit()
+
+    def _new_nodes(self, session: neo4j.Session, chunk: Chunk, deferred: list[Chunk]) -> list[dict[str, Any]]:
+        """The chunk's nodes the graph does not hold (to stage); those it holds go to ``deferred``."""
+        held = {
+            record["id"]
+            for record in session.run(
+                f"UNWIND $ids AS id MATCH (n {{id: id}}) WHERE n:`{ENTITY_LABEL}` RETURN n.id AS id",
+                ids=[row["id"] for row in chunk.rows],
+            )
+        }
+        if held:
+            deferred.append(Chunk("nodes", chunk.group, [row for row in chunk.rows if row["id"] in held]))
+        return [row for row in chunk.rows if row["id"] not in held]
+
+    def _live_loads(self, session: neo4j.Session, *, besides: str) -> int:
+        """How many other loads are running (their tagged transactions are open on the server)."""
+        record = session.run(
+            f"SHOW TRANSACTIONS YIELD metaData WHERE metaData.{LOAD_METADATA} IS NOT NULL "
+            f"AND metaData.{LOAD_METADATA} <> $load RETURN count(*) AS n",
+            load=besides,
+        ).single(strict=True)
+        return int(record["n"])
+
+    def _sweep(self, session: neo4j.Session) -> None:
+        """Delete what dead loads left: staged batches never made real, retired nodes not yet deleted."""
+        self._delete_marked(session, STAGED)
+        self._delete_marked(session, RETIRED)
+
+    def _delete_marked(self, session: neo4j.Session, marker: str) -> None:
+        """Delete every node labelled ``marker`` (with its relationships), a batch per transaction."""
+        while True:
+            deleted = session.run(
+                f"MATCH (n:`{marker}`) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n",
+                batch=self.write_batch_rows,
+            ).single(strict=True)["n"]
+            if not deleted:
+                return
+
+    def _sweep_quietly(self) -> None:
+        """After a failed load: delete its staged batches if the server still answers (else the next open will)."""
+        with contextlib.suppress(Neo4jError, DriverError, ServiceUnavailable, OSError), self._session(True) as session:
+            if not self._live_loads(session, besides=""):
+                self._sweep(session)
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create constraints and indexes; each statement says IF NOT EXISTS."""
@@ -154,62 +274,49 @@ class Neo4jStore(Store):
             for statement in statements:
                 session.run(statement).consume()
 
+    @property
+    def where(self) -> str:
+        """The server, as messages name it (no credentials)."""
+        return f"Neo4j at {self.uri}"
+
+    def upgrade(self) -> None:
+        """A writer first deletes what a dead load left (unless a load is running), then ``Store.upgrade``."""
+        if self.writable:
+            with self._session(write=True) as session:
+                if not self._live_loads(session, besides=""):
+                    self._sweep(session)
+        super().upgrade()
+
     def close(self) -> None:
         """Close the driver and its connections."""
         self._driver.close()
 
 
-@dataclass
-class StaleSweep:
-    """What a ``replace`` load must delete: everything the database held that the load does not write.
+def staged_nodes_statement(label: str) -> str:
+    """The batched CREATE of one label's nodes as staged: the label ``_Staged``, the model label kept aside."""
+    check_label(label)
+    return f"UNWIND $rows AS row CREATE (n:`{STAGED}`) SET n = row.props, n._label = '{label}'"
 
-    Read before the load writes anything (element ids by key), struck off as chunks are written,
-    and deleted at the end of the same transaction. A node's key is (label, id), one per label it
-    has; a relationship's is (from id, type, to id, source), as the loader identifies them. A node
-    the load writes under any of its labels is kept.
-    """
 
-    nodes: dict[tuple[str, str], str] = field(default_factory=dict)
-    relationships: dict[tuple[str, str, str, str], str] = field(default_factory=dict)
-    kept_nodes: set[str] = field(default_factory=set)  # element ids of nodes the load wrote
+def staged_relationships_statement(group: RelGroup) -> str:
+    """The batched CREATE of one relationship group between staged nodes (found by the staged id index)."""
+    rel_type, _, _ = check_group(group)
+    return (
+        f"UNWIND $rows AS row MATCH (a:`{STAGED}` {{id: row.from}}) USING INDEX a:`{STAGED}`(id) "
+        f"MATCH (b:`{STAGED}` {{id: row.to}}) USING INDEX b:`{STAGED}`(id) "
+        f"CREATE (a)-[r:`{rel_type}`]->(b) SET r = row.props"
+    )
 
-    @classmethod
-    def read(cls, tx: neo4j.Transaction) -> StaleSweep:
-        """The keys and element ids of every node and relationship in the database."""
-        sweep = cls()
-        for record in tx.run("MATCH (n) RETURN labels(n) AS labels, n.id AS id, elementId(n) AS element"):
-            for label in record["labels"] or [""]:
-                sweep.nodes[(label, record["id"])] = record["element"]
-        for record in tx.run(
-            "MATCH (a)-[r]->(b) RETURN a.id AS from, type(r) AS type, b.id AS to, "
-            "r.source AS source, elementId(r) AS element"
-        ):
-            sweep.relationships[(record["from"], record["type"], record["to"], record["source"])] = record["element"]
-        return sweep
 
-    def keep(self, chunk: Chunk) -> None:
-        """Strike off what this chunk writes."""
-        if chunk.kind == "nodes":
-            for row in chunk.rows:
-                element = self.nodes.pop((chunk.group, row["id"]), None)  # type: ignore[arg-type]
-                if element is not None:
-                    self.kept_nodes.add(element)
-        else:
-            rel_type = chunk.group[0]
-            for row in chunk.rows:
-                self.relationships.pop((row["from"], rel_type, row["to"], row["source"]), None)
-
-    def delete(self, tx: neo4j.Transaction, batch_rows: int) -> None:
-        """Delete what was not struck off: relationships first, then nodes (with any edges left)."""
-        for statement, elements in (
-            ("UNWIND $ids AS e MATCH ()-[r]->() WHERE elementId(r) = e DELETE r", list(self.relationships.values())),
-            (
-                "UNWIND $ids AS e MATCH (n) WHERE elementId(n) = e DETACH DELETE n",
-                sorted(set(self.nodes.values()) - self.kept_nodes),
-            ),
-        ):
-            for start in range(0, len(elements), batch_rows):
-                tx.run(statement, ids=elements[start : start + batch_rows]).consume()
+def _between_staged(chunk: Chunk, staged: set[str], deferred: list[Chunk]) -> list[dict[str, Any]]:
+    """The chunk's relationships between two staged nodes; the others (they touch the graph) go to ``deferred``."""
+    inside: list[dict[str, Any]] = []
+    touching: list[dict[str, Any]] = []
+    for row in chunk.rows:
+        (inside if row["from"] in staged and row["to"] in staged else touching).append(row)
+    if touching:
+        deferred.append(Chunk("relationships", chunk.group, touching))
+    return inside
 
 
 class _WorkLimitPassed(Exception):
@@ -237,7 +344,7 @@ def _load_refused(error: Neo4jError) -> str:
     message = f"Neo4j refused the load ({code}); nothing was written"
     if "OutOfMemory" in code:
         message += (
-            ". The load is one transaction, and it needs more memory than the server allows: raise "
+            ". A batch or the load's final transaction needs more memory than the server allows: raise "
             "dbms.memory.transaction.total.max (and the heap, server.memory.heap.max_size), or, for the "
             "very largest loads, load into the embedded store and use `ruralgraph export neo4j-csv -o DIR` "
             "with neo4j-admin database import"
@@ -257,7 +364,8 @@ def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:
 def plain_value(value: Any) -> Any:
     """Driver values → the engine-neutral shapes of ``Store.run`` (see the kglite store)."""
     if isinstance(value, neo4j.graph.Node):
-        return {"labels": sorted(value.labels), **{k: plain_value(v) for k, v in value.items()}}
+        # Only the model's labels: the shared one (model.ENTITY_LABEL) is no node's type.
+        return {"labels": sorted(value.labels & _MODEL_LABELS), **{k: plain_value(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Relationship):
         return {"type": value.type, **{k: plain_value(v) for k, v in value.items()}}
     if isinstance(value, neo4j.graph.Path):

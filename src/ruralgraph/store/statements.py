@@ -3,15 +3,19 @@ every value travels as a parameter."""
 
 from __future__ import annotations
 
+from ruralgraph.model import ENTITY_LABEL
 from ruralgraph.store.chunks import Chunk, RelGroup, check_group, check_label
 
 
 def nodes_statement(label: str, *, create: bool = False) -> str:
-    """The batched write of one label's nodes: MERGE on the constrained id, or CREATE (see ``statement_for``)."""
+    """The batched write of one label's nodes: MERGE on the constrained id, or CREATE (see ``statement_for``).
+
+    Every node also gets the shared label (``model.ENTITY_LABEL``) that its id is found by.
+    """
     check_label(label)
     if create:
-        return f"UNWIND $rows AS row CREATE (n:`{label}`) SET n = row.props"
-    return f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row.props"
+        return f"UNWIND $rows AS row CREATE (n:`{label}`:`{ENTITY_LABEL}`) SET n = row.props"
+    return f"UNWIND $rows AS row MERGE (n:`{label}` {{id: row.id}}) SET n = row.props, n:`{ENTITY_LABEL}`"
 
 
 def relationships_statement(group: RelGroup, *, create: bool = False) -> str:

@@ -45,8 +45,8 @@ NODE_TYPE = "node_type"
 RELATIONSHIP = "relationship"
 
 
-NODES_QUERY = "MATCH (n) RETURN n AS node"
-RELATIONSHIPS_QUERY = "MATCH (a)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end"
+NODES_QUERY = "MATCH (n:Entity) RETURN n AS node"
+RELATIONSHIPS_QUERY = "MATCH (a:Entity)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end"
 
 
 def property_graph(nodes: Iterable[Row], relationships: Iterable[Row]) -> nx.MultiDiGraph:
