@@ -1,0 +1,74 @@
+"""The loader against the raw bulk path, each as a whole process: wall and CPU time, same file, same run.
+
+    python -m bench.load_vs_raw FILE [FILE …] [--runs 3]
+
+Each run starts ``ruralgraph load FILE --db NEW.kgl`` (into an empty store) and ``python -m bench.raw
+FILE NEW.kgl`` (orjson parse → DataFrames → ``add_nodes`` / ``add_relationships`` → save) as fresh
+processes, one after the other, so start-up, imports and the save count for both, and a busy
+machine slows both alike. It prints the median of each and the loader's speed as a share of the raw
+path's (``loader ÷ raw``, 1.0 = as fast).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+
+def whole_process(command: list[str]) -> dict[str, float]:
+    """Wall seconds and CPU seconds (user + system) of one child process run to its end."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return {"wall": wall, "cpu": cpu}
+
+
+def compare(path: Path, runs: int) -> dict[str, Any]:
+    """``runs`` alternating runs of the loader and the raw path on ``path``; their medians and ratios."""
+    samples: dict[str, list[dict[str, float]]] = {"loader": [], "raw": []}
+    with tempfile.TemporaryDirectory(prefix="ruralgraph-load-vs-raw-") as work:
+        for run in range(runs):
+            loader_db = Path(work) / f"loader-{run}.kgl"
+            raw_db = Path(work) / f"raw-{run}.kgl"
+            loader = [sys.executable, "-m", "ruralgraph", "load", str(path), "--db", str(loader_db)]
+            samples["loader"].append(whole_process(loader))
+            samples["raw"].append(whole_process([sys.executable, "-m", "bench.raw", str(path), str(raw_db)]))
+            loader_db.unlink()
+            raw_db.unlink()
+    medians = {
+        name: {key: round(statistics.median(s[key] for s in runs_of), 2) for key in ("wall", "cpu")}
+        for name, runs_of in samples.items()
+    }
+    return {
+        "file": str(path),
+        "runs": runs,
+        **medians,
+        "loader_vs_raw_wall": round(medians["raw"]["wall"] / medians["loader"]["wall"], 3),
+        "loader_vs_raw_cpu": round(medians["raw"]["cpu"] / medians["loader"]["cpu"], 3),
+        "samples": samples,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Compare on each file and print the figures as JSON lines."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    for path in args.files:
+        print(json.dumps(compare(path, args.runs)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
