@@ -46,10 +46,25 @@ def _refused_character(char: str, multiline: bool) -> bool:
     return category in ("Cc", "Cs") or char in _REFUSED_FORMAT or char in "\ufffe\uffff"
 
 
+def _refused_pattern(multiline: bool) -> re.Pattern[str]:
+    """The characters ``_refused_character`` refuses, as one character class: text is searched at C
+    speed, and only text that holds one is walked character by character to word the error.
+
+    Cc is exactly U+0000–U+001F and U+007F–U+009F, Cs U+D800–U+DFFF (tests/test_model.py checks
+    the class against ``_refused_character`` over every code point).
+    """
+    controls = "\x00-\x08\x0b-\x1f" if multiline else "\x00-\x1f"
+    others = "".join(sorted(_REFUSED_FORMAT))
+    return re.compile(f"[{controls}\x7f-\x9f\ud800-\udfff{others}\ufffe\uffff]")
+
+
 def _plain_text(multiline: bool) -> AfterValidator:
     """A validator refusing the characters above, naming the first one found (U+XXXX) and where it is."""
+    refused = _refused_pattern(multiline).search
 
     def check(value: str) -> str:
+        if refused(value) is None:  # nearly all text: no need to look at each character
+            return value
         for position, char in enumerate(value, start=1):
             if _refused_character(char, multiline):
                 name = unicodedata.name(char, "a control character")
@@ -731,9 +746,15 @@ class Relationship(BaseModel):
             if self.date is None:
                 self.date = str(self.year)
             self.year = None  # one field holds a point in time: year is read as date
-        for problem in self.timing().problems():
+        for problem in self._time_problems():
             raise ValueError(problem)
         return self
+
+    def _time_problems(self) -> list[str]:
+        """What makes the time impossible: only a start, an end or a date can clash (most have none)."""
+        if self.start is None and self.end is None and self.date is None:
+            return []
+        return self.timing().problems()
 
     def timing(self) -> Timing:
         """The relationship's time (period, point, as-of)."""
@@ -751,14 +772,23 @@ class Relationship(BaseModel):
         ``date``, ``as_of``, ``valid_from``, ``valid_to``) with ``when``, its readable form;
         named counts as ``count_NAME`` properties.
         """
-        props = _present(
-            self.model_dump(
-                mode="json", exclude={"from_", "type", "to", "start", "end", "date", "as_of", "year", "counts"}
-            )
-        )
-        props.update(self.timing().stored())
-        props.update(count_properties(self.counts))
+        # Read straight from the validated fields (plain text and integers, which is what a JSON dump
+        # would give): a bulk load asks this of every relationship, and model_dump costs more.
+        fields = self.__dict__
+        props = {name: fields[name] for name in _STORED_AS_IS if fields[name] not in (None, "", [])}
+        if self.start is not None or self.end is not None or self.date is not None or self.as_of is not None:
+            props.update(self.timing().stored())
+        if self.counts:
+            props.update(count_properties(self.counts))
         return props
+
+
+# The relationship fields stored as they are, in field order (time and counts become other properties).
+_STORED_AS_IS: tuple[str, ...] = tuple(
+    name
+    for name in Relationship.model_fields
+    if name not in {"from_", "type", "to", "start", "end", "date", "as_of", "year", "counts"}
+)
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:

@@ -20,6 +20,7 @@ _HAN = re.compile("[\u4e00-\u9fff]")
 _QUOTES = str.maketrans({"“": "", "”": "", '"': "", "‘": "", "’": "", "'": "", "《": "", "》": "", "「": "", "」": ""})
 
 
+@lru_cache(maxsize=65536)  # a bulk load normalises each name several times, close together
 def normalise(text: str) -> str:
     """The comparison form of a name: NFKC (full-width → half-width), no spaces or quotes, lower case."""
     folded = unicodedata.normalize("NFKC", text).translate(_QUOTES)
@@ -58,6 +59,7 @@ def merged_aliases(name: str, aliases: Iterable[str]) -> list[str]:
     return kept
 
 
+@lru_cache(maxsize=65536)
 def pinyin_key(text: str) -> str:
     """Toneless pinyin without spaces: 重庆市中国证券业协会 → chongqingshizhongguozhengquanyexiehui.
 
@@ -71,15 +73,36 @@ def pinyin_key(text: str) -> str:
 def pinyin_syllables(text: str) -> list[str]:
     """The toneless reading of each character of ``text`` (a character without one stays itself).
 
+    No phrase of pypinyin's holds an ASCII character and no ASCII character has a reading
+    (tests/test_columnar.py checks both), so each run between ASCII characters is read on its
+    own, and once: names that differ only in a number (基金会1, 基金会2) share their reading.
+
     >>> pinyin_syllables("重庆乡村")
     ['chong', 'qing', 'xiang', 'cun']
     """
+    words: list[str] = []
+    for run in _ASCII_OR_NOT.findall(text):
+        if run[0] < "\x80":
+            words.extend(run)  # each ASCII character stays itself
+        else:
+            words.extend(_run_syllables(run))
+    return words
+
+
+_ASCII_OR_NOT = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
+
+
+@lru_cache(maxsize=65536)
+def _run_syllables(text: str) -> tuple[str, ...]:
+    """Greedy longest match over pypinyin's phrase list, a character's own reading otherwise."""
     phrases = _pinyin_tables()[0]
+    starts = _phrase_starts()
     words: list[str] = []
     position = 0
     end = len(text)
     while position < end:
-        for length in range(min(_LONGEST_PHRASE, end - position), 1, -1):
+        longest = min(_LONGEST_PHRASE, end - position) if text[position : position + 2] in starts else 1
+        for length in range(longest, 1, -1):
             piece = text[position : position + length]
             if piece in phrases:
                 words.extend(_phrase_reading(piece))
@@ -88,7 +111,7 @@ def pinyin_syllables(text: str) -> list[str]:
         else:
             words.append(_character_reading(text[position]))
             position += 1
-    return words
+    return tuple(words)
 
 
 _SLUG_SEPARATORS = re.compile(r"[^a-z0-9]+")
@@ -128,6 +151,12 @@ def _pinyin_tables() -> tuple[dict[str, list[list[str]]], dict[int, str]]:
     from pypinyin.pinyin_dict import pinyin_dict
 
     return PHRASES_DICT, pinyin_dict
+
+
+@lru_cache(maxsize=1)
+def _phrase_starts() -> frozenset[str]:
+    """The first two characters of every phrase: where no phrase can start, a character is read alone."""
+    return frozenset(phrase[:2] for phrase in _pinyin_tables()[0])
 
 
 @lru_cache(maxsize=65536)

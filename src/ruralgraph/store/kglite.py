@@ -168,7 +168,7 @@ class KgliteStore(Store):
             self._graph.cypher("MATCH (n) DETACH DELETE n")
         # kglite's bulk path keeps one relationship per (type, from, to); ruralgraph keeps one per
         # source as well, so a triple seen again (from another source) is MERGEd after the bulk.
-        seen: set[tuple[str, str]] = set()  # (from, to) within this relationship type
+        seen: set[tuple[str, str, str]] = set()  # (type, from, to)
         repeated: list[Chunk] = []
         for chunk in tracked(chunks, progress):
             if isinstance(chunk.group, str):
@@ -184,7 +184,7 @@ class KgliteStore(Store):
                 fresh: list[dict[str, Any]] = []
                 again: list[dict[str, Any]] = []
                 for row in chunk.rows:
-                    key = (row["from"], row["to"])
+                    key = (rel_type, row["from"], row["to"])
                     (again if key in seen else fresh).append(row)
                     seen.add(key)
                 if fresh:

@@ -1,0 +1,81 @@
+"""The columnar bulk path: the same records, the same errors and the same graph as one record at a time."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import pytest
+
+from ruralgraph.model import _refused_character, _refused_pattern
+
+
+@pytest.mark.parametrize("multiline", [False, True])
+def test_the_refused_character_class_is_exactly_the_characters_refused_one_by_one(multiline: bool) -> None:
+    pattern = _refused_pattern(multiline)
+    by_class = {code for code in range(sys.maxunicode + 1) if pattern.fullmatch(chr(code))}
+    one_by_one = {code for code in range(sys.maxunicode + 1) if _refused_character(chr(code), multiline)}
+    assert by_class == one_by_one
+
+
+def test_no_pinyin_phrase_holds_an_ascii_character_and_no_ascii_character_has_a_reading() -> None:
+    from pypinyin.constants import PHRASES_DICT
+    from pypinyin.pinyin_dict import pinyin_dict
+
+    assert not [phrase for phrase in PHRASES_DICT if any(ord(char) < 128 for char in phrase)]
+    assert not [code for code in range(128) if code in pinyin_dict]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("重庆市中国证券业协会", "chongqingshizhongguozhengquanyexiehui"),
+        ("中国乡村发展基金会12", "zhongguoxiangcunfazhanjijinhui12"),
+        ("abc重庆x1银行", "abcchongqingx1yinhang"),
+    ],
+)
+def test_pinyin_keys_read_runs_between_ascii_characters_as_the_whole_text(text: str, key: str) -> None:
+    from ruralgraph.names import pinyin_key
+
+    assert pinyin_key(text) == key
+
+
+RELATIONSHIPS = [
+    {"from": "a", "type": "FUNDS", "to": "b", "source": "s", "evidence": "甲资助乙", "amount_text": "超1.2亿元"},
+    {
+        "from": "a",
+        "type": "FUNDS",
+        "to": "region:520622",
+        "source": "s",
+        "evidence": "甲资助乙",
+        "role": "捐赠",
+        "amount_text": "500万元",
+        "amount_cny": 5000000,
+        "amount_of": "donation",
+        "amount_label": "首期",
+        "amount_id": "first",
+        "start": "2016",
+        "end": "2020-06",
+        "as_of": 2021,
+        "time_text": "2016年以来",
+        "counts": {"counties": 12, "projects": {"value": 30, "as_of": "2021", "text": "30余个"}},
+        "scheme": "东西部协作",
+        "note": "备注",
+    },
+    {"from": "a", "type": "PART_OF", "to": "b", "source": "s", "year": 2019},
+    {"from": "a", "type": "LAUNCHED", "to": "b", "source": "s", "evidence": "甲发起", "date": "2021-04-08"},
+]
+
+
+@pytest.mark.parametrize("fields", RELATIONSHIPS)
+def test_a_relationships_properties_are_its_fields_dumped_as_json_with_time_and_counts(fields: dict[str, Any]) -> None:
+    from ruralgraph.model import Relationship, count_properties
+
+    rel = Relationship.model_validate(fields)
+    dumped = rel.model_dump(
+        mode="json", exclude={"from_", "type", "to", "start", "end", "date", "as_of", "year", "counts"}
+    )
+    expected = {key: value for key, value in dumped.items() if value not in (None, "", [])}
+    expected |= rel.timing().stored() | count_properties(rel.counts)
+    assert rel.properties() == expected
+    assert list(rel.properties()) == list(expected)
