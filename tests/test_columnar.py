@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -79,3 +80,38 @@ def test_a_relationships_properties_are_its_fields_dumped_as_json_with_time_and_
     expected |= rel.timing().stored() | count_properties(rel.counts)
     assert rel.properties() == expected
     assert list(rel.properties()) == list(expected)
+
+
+def test_a_bulk_file_read_in_batches_gives_each_line_what_one_line_at_a_time_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ruralgraph.errors import Where
+    from ruralgraph.readers import jsonlines
+
+    lines = [
+        '{"label": "Source", "id": "s", "title": "来源"}',
+        '{"label": "Organization", "id": "a", "name": "甲（原乙）", "kind": "foundation"}',
+        '{"label": "Organization", "id": "b", "name": "丙", "kind": "charity"}',  # a bad kind among good rows
+        "",
+        '{"from": "a", "type": "FUNDS", "to": "region:520622", "source": "s", "evidence": "甲资助", '
+        '"amount_text": "5万元"}',
+        '{"from": "a", "type": "FUNDS", "to": "b", "source": "s", "amount_text": "5万元"}',  # no evidence
+        '{"label": "Person", "id": "p", "name": "张三"}',
+        "[1, 2]",
+        '{"from": "a", "type": "LAUNCHED", "to": "b", "source": "s", "evidence": "甲发起", '
+        '"start": "2020", "end": "2019"}',
+        '{"label": "Organization", "id": "c", "name": "丁\\u202e", "kind": "other"}',
+        '{"from": "a", "type": "LAUNCHED", "to": "b", "source": "s", "evidence": "甲发起", "date": 2021}',
+    ]
+    bulk = tmp_path / "mixed.jsonl"
+    bulk.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    one_by_one = []
+    for number, line in enumerate(lines, start=1):
+        if line:
+            item, problems = jsonlines.parse_line(line.encode(), Where(str(bulk), number))
+            one_by_one.append((item, Where(str(bulk), number), problems))
+    for batch_lines in (3, 4096):  # batches that cut the file, and one batch for all of it
+        monkeypatch.setattr(jsonlines, "BATCH_LINES", batch_lines)
+        assert list(jsonlines.read_jsonl(bulk)) == one_by_one
+    assert [where.line for _, where, problems in one_by_one if problems] == [3, 6, 7, 8, 9, 10]
+    assert [where.line for item, where, _ in one_by_one if item is not None] == [1, 2, 5, 11]
