@@ -5,15 +5,15 @@
 Each run starts ``ruralgraph load FILE --db NEW.kgl`` (into an empty store) and ``python -m bench.raw
 FILE NEW.kgl`` (orjson parse → DataFrames → ``add_nodes`` / ``add_relationships`` → save) as fresh
 processes, one after the other, so start-up, imports and the save count for both, and a busy
-machine slows both alike. It prints the median of each and the loader's speed as a share of the raw
-path's (``loader ÷ raw``, 1.0 = as fast).
+machine slows both alike; each one's peak memory is its own (``wait4``). It prints the median of
+each and the loader's speed as a share of the raw path's (``loader ÷ raw``, 1.0 = as fast).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import resource
+import os
 import statistics
 import subprocess
 import sys
@@ -24,14 +24,15 @@ from typing import Any
 
 
 def whole_process(command: list[str]) -> dict[str, float]:
-    """Wall seconds and CPU seconds (user + system) of one child process run to its end."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    """Wall seconds, CPU seconds (user + system) and peak memory (MiB) of one child process run to its end."""
     start = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"wall": wall, "cpu": cpu}
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise subprocess.CalledProcessError(child.returncode, command)
+    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_mib": usage.ru_maxrss / 1024}
 
 
 def compare(path: Path, runs: int) -> dict[str, Any]:
@@ -47,7 +48,7 @@ def compare(path: Path, runs: int) -> dict[str, Any]:
             loader_db.unlink()
             raw_db.unlink()
     medians = {
-        name: {key: round(statistics.median(s[key] for s in runs_of), 2) for key in ("wall", "cpu")}
+        name: {key: round(statistics.median(s[key] for s in runs_of), 2) for key in ("wall", "cpu", "peak_mib")}
         for name, runs_of in samples.items()
     }
     return {
