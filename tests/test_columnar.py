@@ -115,3 +115,17 @@ def test_a_bulk_file_read_in_batches_gives_each_line_what_one_line_at_a_time_giv
         assert list(jsonlines.read_jsonl(bulk)) == one_by_one
     assert [where.line for _, where, problems in one_by_one if problems] == [3, 6, 7, 8, 9, 10]
     assert [where.line for item, where, _ in one_by_one if item is not None] == [1, 2, 5, 11]
+
+
+def test_the_spool_gives_its_rows_in_order_whether_held_in_memory_or_spilled_to_a_file() -> None:
+    from ruralgraph.loading.index import Spool
+
+    rows = [("Organization", f"org-{n}", {"name": f"甲{n}"}, ["s"]) for n in range(2500)]
+    held, spilled = Spool("held"), Spool("spilled")
+    spilled.memory_rows = 1000
+    for row in rows:
+        held.append(row)
+        spilled.append(row)
+    assert list(held.rows()) == rows
+    assert list(spilled.rows()) == rows
+    assert list(spilled.rows()) == rows  # read from the start each time
