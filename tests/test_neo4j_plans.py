@@ -7,6 +7,7 @@ parameters taken from that graph.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import neo4j
@@ -54,6 +55,9 @@ def realistic_params(uri: str) -> dict[str, Any]:
         "max_hops": 4,
         "hops": 2,
         "types": [],
+        "time_from": dt.date(2018, 1, 1),
+        "time_to": dt.date(2020, 12, 31),
+        "undated": True,
     }
 
 

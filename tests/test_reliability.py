@@ -380,7 +380,7 @@ def snapshot_of_the_graph(store: Any) -> list[str]:
     """What readers see: counts, and every node and relationship from a node of the graph (``:Entity``)."""
     nodes = store.run("MATCH (n:Entity) RETURN n AS node")
     rels = store.run("MATCH (a:Entity)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
-    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in nodes + rels]
+    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True, default=str) for row in nodes + rels]
     return [json.dumps(store.counts(), sort_keys=True), *sorted(lines)]
 
 

@@ -181,6 +181,7 @@ def load_csv_statement(path: Path) -> str:
         "boolean": "toBoolean({})",
         "string[]": "split({}, ';')",
         "string": "{}",
+        "date": "date({})",
     }
     sets = []
     for column in header:
@@ -189,7 +190,10 @@ def load_csv_statement(path: Path) -> str:
             sets.append(f"x.{name} = {casts[kind].format(f'row.`{column}`')}")
     if path.name.startswith("nodes_"):
         label = path.stem.removeprefix("nodes_")
-        head = f"CREATE (x:`{label}`) SET x.id = row.`id:ID`"
+        with path.open(encoding="utf-8") as handle:  # the :LABEL column, as neo4j-admin reads it
+            labels = {row[":LABEL"] for row in csv.DictReader(handle)}
+        assert labels == {f"{label};Entity"}
+        head = f"CREATE (x:`{label}`:Entity) SET x.id = row.`id:ID`"
     else:
         rel_type = path.stem.removeprefix("rels_")
         head = f"MATCH (a {{id: row.`:START_ID`}}) MATCH (b {{id: row.`:END_ID`}}) CREATE (a)-[x:`{rel_type}`]->(b)"

@@ -93,11 +93,15 @@ class Graph:
         Past ``row_limit`` rows, ``timeout_ms`` milliseconds (0: no deadline) or ``work_limit``
         units of work (kglite: its work budget; Neo4j: values received), a ``QueryError`` says so.
         ``ruralgraph cypher`` runs with ``store.base.CYPHER_ROW_LIMIT``, ``CYPHER_TIMEOUT_MS`` and
-        ``CYPHER_WORK_LIMIT``; here each is off unless given.
+        ``CYPHER_WORK_LIMIT``; here each is off unless given. After a write, nodes with a model
+        label get the shared label (``model.ENTITY_LABEL``) that queries find them by.
         """
-        return self.store.run(
+        rows = self.store.run(
             query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit, work_limit=work_limit
         )
+        if write:  # a node created by hand gets the shared label every query finds nodes by
+            self.store.upgrade()
+        return rows
 
     def stats(self) -> Counts:
         """Node counts per label and relationship counts per type."""

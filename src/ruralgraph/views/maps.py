@@ -566,6 +566,8 @@ def map_title(
         filters.append("type: " + ", ".join(f"{t} ({RELATIONSHIP_RULES[t].zh})" for t in types))
     if places:
         filters.append("region: " + ", ".join(graph.nodes[p]["name"] if p in graph else p for p in places))
+    if graph.graph.get("period"):  # set by network.in_time for --as-of / --between / --dated-only
+        filters.append(f"time: {graph.graph['period']}")
     return title, " · ".join(filters)
 
 
