@@ -111,7 +111,8 @@ def paged(store: Store, name: str, bound: dict[str, Any], limit: int | None, off
 
 
 def as_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=str)
+    """Rows as JSON in their order (keys sorted: a map's keys have no order on Neo4j)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 @pytest.mark.parametrize(

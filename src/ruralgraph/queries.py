@@ -36,7 +36,7 @@ from ruralgraph.periods import TimeWindow, first_day, last_day
 from ruralgraph.places import SUB_COUNTY_SUFFIXES, RegionInfo, region_ref, resolve_place
 from ruralgraph.present import Readable, readable
 from ruralgraph.resources import queries_dir
-from ruralgraph.store.base import INT64, Row, Store
+from ruralgraph.store.base import Row, Store
 
 _HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column|order):\s*(?P<value>.*)$")
 _PARAM = re.compile(
@@ -520,7 +520,14 @@ def page_bounds(limit: int | None, offset: int) -> dict[str, int]:
         raise QueryError(f"offset must be 0 or more, not {offset}")
     if limit is not None and limit < 1:
         raise QueryError(f"limit must be 1 or more (or none, for every row), not {limit}")
-    return {"offset": offset, "page_end": INT64[1] if limit is None else offset + limit}
+    # Neo4j slices lists with 32-bit indexes; no answer holds that many rows.
+    return {
+        "offset": min(offset, SLICE_MAX),
+        "page_end": SLICE_MAX if limit is None else min(offset + limit, SLICE_MAX),
+    }
+
+
+SLICE_MAX = 2**31 - 1
 
 
 def ask(
