@@ -10,8 +10,8 @@
 // column: shared_count: int — how many programs, funds, events and cases both are linked to
 // column: direct_count: int — how many relationships link the two directly (0: none)
 // column: shared: set — what they share: id, name, label (Program, Fund, Event or Case)
-// column: org_links: set — the organisation's links, summarised: type and role (FEATURED_IN for a case; direct links too)
-// column: partner_links: set — the partner's links, summarised: type and role
+// column: org_links: set — the organisation's links, summarised: type, role and period (FEATURED_IN for a case; direct links too)
+// column: partner_links: set — the partner's links, summarised: type, role and period
 // order: `shared_count` + `direct_count` DESC
 // order: `partner_id`
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
@@ -25,18 +25,18 @@ CALL (o) {
   WHERE p.id <> o.id AND (x:Program OR x:Fund OR x:Event)
     AND coalesce(r1.valid_from, $time_from) <= $time_to AND coalesce(r1.valid_to, $time_to) >= $time_from AND ($undated OR r1.period IS NOT NULL)
     AND coalesce(r2.valid_from, $time_from) <= $time_to AND coalesce(r2.valid_to, $time_to) >= $time_from AND ($undated OR r2.period IS NOT NULL)
-  RETURN p, x, null AS link, {type: type(r1), role: r1.role} AS mine, {type: type(r2), role: r2.role} AS theirs
+  RETURN p, x, null AS link, {type: type(r1), role: r1.role, period: r1.period} AS mine, {type: type(r2), role: r2.role, period: r2.period} AS theirs
   UNION
   MATCH (c:`Case`)-[r1:FEATURES]->(o), (c)-[r2:FEATURES]->(p:Organization)
   WHERE p.id <> o.id AND coalesce(r1.valid_from, $time_from) <= $time_to AND coalesce(r1.valid_to, $time_to) >= $time_from AND ($undated OR r1.period IS NOT NULL)
     AND coalesce(r2.valid_from, $time_from) <= $time_to AND coalesce(r2.valid_to, $time_to) >= $time_from AND ($undated OR r2.period IS NOT NULL)
-  RETURN p, c AS x, null AS link, {type: 'FEATURED_IN', role: r1.role} AS mine, {type: 'FEATURED_IN', role: r2.role} AS theirs
+  RETURN p, c AS x, null AS link, {type: 'FEATURED_IN', role: r1.role, period: r1.period} AS mine, {type: 'FEATURED_IN', role: r2.role, period: r2.period} AS theirs
   UNION
   MATCH (o)-[r]-(p:Organization)
   WHERE p.id <> o.id AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
   RETURN p, null AS x, r AS link,
-         CASE WHEN startNode(r).id = o.id THEN {type: type(r), role: r.role} END AS mine,
-         CASE WHEN startNode(r).id = o.id THEN null ELSE {type: type(r), role: r.role} END AS theirs
+         CASE WHEN startNode(r).id = o.id THEN {type: type(r), role: r.role, period: r.period} END AS mine,
+         CASE WHEN startNode(r).id = o.id THEN null ELSE {type: type(r), role: r.role, period: r.period} END AS theirs
 }
 WITH p, count(DISTINCT x) AS shared_count, count(DISTINCT link) AS direct_count,
      collect(DISTINCT CASE WHEN x IS NOT NULL THEN {id: x.id, name: x.name, label: [l IN labels(x) WHERE l <> 'Entity'][0]} END) AS shared,
