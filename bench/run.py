@@ -56,10 +56,14 @@ def dataset(size: str, seed: int = 7) -> Path:
     """The synthetic file for a size, generated once and cached for this version of the generator."""
     import hashlib
 
+    import ruralgraph.model as model_module
+    import ruralgraph.readers.jsonlines as writer_module
     import ruralgraph.tools.synth as synth_module
 
-    version = hashlib.sha256(Path(synth_module.__file__).read_bytes()).hexdigest()[:10]
-    folder = CACHE / version  # a change to the generator writes a new file rather than reading a stale one
+    # A change to the generator, the model or the line writer writes a new file rather than reading a stale one.
+    generator = b"".join(Path(m.__file__).read_bytes() for m in (synth_module, model_module, writer_module))
+    version = hashlib.sha256(generator).hexdigest()[:10]
+    folder = CACHE / version
     path = folder / f"synth-{size}-seed{seed}.jsonl"
     if not path.exists():
         write_synthetic(size, folder, seed)

@@ -19,8 +19,8 @@ def test_partners_of_the_foundation_include_tencent_and_the_securities_associati
     assert ("腾讯公益慈善基金会", "活水计划—乡村振兴重点帮扶县基层社会组织赋能行动") in shared
     assert ("中国证券业协会", "特困帮扶基金") in shared
     sac = next(row for row in rows if row["partner_id"] == "sac")
-    assert {"type": "CO_FOUNDED", "role": "资金管理"} in sac["org_links"]
-    assert {"type": "CO_FOUNDED", "role": "资金筹措和监督"} in sac["partner_links"]
+    assert {"type": "CO_FOUNDED", "role": "资金管理", "period": None} in sac["org_links"]
+    assert {"type": "CO_FOUNDED", "role": "资金筹措和监督", "period": None} in sac["partner_links"]
 
 
 def test_partners_has_one_row_per_partner_counting_what_they_share_most_first(seed_settings) -> None:
