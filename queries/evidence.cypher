@@ -3,6 +3,7 @@
 // param: a: entity — one entity (id, name or alias)
 // param: b: entity — the other
 // param: max_hops: int = 4 in 1..6 — the longest chain to consider
+// param: max_paths: int = 100 in 1..100000 — read at most this many of the shortest chains (as path does)
 // param: time_from: date = 0001-01-01 — keep relationships in force on or after this (YYYY, YYYY-MM or YYYY-MM-DD; --as-of, --between)
 // param: time_to: date_end = 9999-12-31 — keep relationships in force on or before this (a partial date means its last day)
 // param: undated: bool = true — keep relationships that carry no time (false: --dated-only)
@@ -27,6 +28,7 @@ MATCH (a {id: $a}) WHERE a:Entity
 MATCH (b {id: $b}) WHERE b:Entity
 MATCH p = allShortestPaths((a)-[*..6]-(b))
 WHERE length(p) <= $max_hops AND all(r IN relationships(p) WHERE (type(r) IN ['PART_OF', 'REPRINTS'] OR coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)))
+WITH p LIMIT $max_paths
 UNWIND relationships(p) AS r
 WITH DISTINCT r
 MATCH (s:Source {id: r.source})

@@ -7,6 +7,9 @@
 // column: label: str — its label
 // column: aliases: list — its other names
 // column: exact: bool — whether a whole name, alias or key equals the text
+// order: `exact` DESC
+// Substring matching reads every entity's keys: no index of either engine serves CONTAINS on list
+// members. Exact ids and names are found without a scan by find, which every name resolution uses.
 MATCH (n:Entity)
 WHERE ($label = 'any' OR [l IN labels(n) WHERE l <> 'Entity'][0] = $label)
   AND any(k IN coalesce(n.search_keys, []) WHERE k CONTAINS $key)

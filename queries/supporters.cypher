@@ -11,6 +11,13 @@
 // column: place: str — the region (or the place inside it) where the support lands
 // column: through: str — the program, fund or event it acts through (empty when direct)
 // column: links: set — the relationships on the way: type, role, evidence, source, period
+// order: `supporter_id`
+// order: `hops`
+// order: `place`
+// order: `through`
+// order: `_key`
+// _key (not a column) tells apart rows that differ only in their links: the same supporter, place
+// and activity by two statements. It orders them the same way on both engines.
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false. PART_OF hierarchies are timeless.
 MATCH (target:Region {id: $region})
@@ -18,7 +25,8 @@ MATCH (place:Region)-[:PART_OF*0..3]->(target)
 MATCH (o:Organization)-[r]->(place)
 WHERE type(r) IN ['ASSISTS', 'FUNDS', 'LOCATED_IN'] AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
 RETURN o.id AS supporter_id, o.name AS supporter, o.kind AS kind, 1 AS hops, place.name AS place,
-       null AS through, [{type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}] AS links
+       null AS through, [{type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}] AS links,
+       type(r) + ' ' + coalesce(r.source, '') + ' ' + coalesce(r.evidence, '') + ' ' + coalesce(r.period, '') AS _key
 UNION
 MATCH (target:Region {id: $region})
 MATCH (place:Region)-[:PART_OF*0..3]->(target)
@@ -30,4 +38,5 @@ WITH o, place, x, op, size(chain) AS depth,
      collect(DISTINCT {type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}) AS own
 RETURN o.id AS supporter_id, o.name AS supporter, o.kind AS kind, 2 + depth AS hops, place.name AS place,
        x.name AS through,
-       own + [{type: 'OPERATES_IN', role: null, evidence: op.evidence, source: op.source, period: op.period}] AS links
+       own + [{type: 'OPERATES_IN', role: null, evidence: op.evidence, source: op.source, period: op.period}] AS links,
+       'OPERATES_IN ' + coalesce(op.source, '') + ' ' + coalesce(op.evidence, '') + ' ' + coalesce(op.period, '') AS _key

@@ -17,10 +17,15 @@
 // column: amount_text: str — an amount, as written
 // column: evidence: str — the span that states it
 // column: source: str — the source's id
+// order: `valid_from` IS NULL AND `valid_to` IS NULL
+// order: coalesce(`valid_from`, `valid_to`)
+// order: `valid_to`
+// order: `type`
+// order: `other_id`
 // Time: a relationship counts when its interval (valid_from..valid_to, open where null) overlaps
 // $time_from..$time_to; one with no time counts unless $undated is false.
-// The order (by valid_from, then valid_to; undated last) is set by Graph.timeline, as every answer
-// is sorted canonically when it is read.
+// Order: dated first, by the first day it may have held (else its last), then by its last day
+// (open last); undated last; then by type and what it links to.
 MATCH (e {id: $entity}) WHERE e:Entity
 MATCH (e)-[r]-(other)
 WHERE coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)

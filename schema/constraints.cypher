@@ -17,3 +17,4 @@ CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:`Source`) REQUIRE n.id IS UNIQU
 CREATE INDEX source_name IF NOT EXISTS FOR (n:`Source`) ON (n.name);
 CREATE CONSTRAINT designation_id IF NOT EXISTS FOR (n:`Designation`) REQUIRE n.id IS UNIQUE;
 CREATE INDEX designation_name IF NOT EXISTS FOR (n:`Designation`) ON (n.name);
+CREATE INDEX organization_uscc IF NOT EXISTS FOR (n:`Organization`) ON (n.uscc);

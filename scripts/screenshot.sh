@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the pictures in docs/ from the bundled dataset: the partnership map (docs/map.png, and
 # docs/demo-map.png for the README), the geographic map (docs/map-geo.png), both drawn by headless
-# Chromium offline, and the static figure for papers (docs/figure.png).
+# Chromium offline, the geographic map with its year slider at 2016 (docs/map-years.png), and the
+# static figure for papers (docs/figure.png).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
@@ -16,5 +17,6 @@ shoot() {
 shoot map.html map.png
 cp docs/map.png docs/demo-map.png
 shoot geo.html map-geo.png
+shoot "geo.html?year=2016&undated=0" map-years.png   # the year slider at 2016, dated relationships only
 .venv/bin/ruralgraph figure --db "$tmp/demo.kgl" -o docs/figure.png
 rm -rf "$tmp"

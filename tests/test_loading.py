@@ -52,14 +52,15 @@ def test_loading_every_file_twice_changes_nothing(empty_settings: StoreSettings)
 def test_cli_load_prints_counts_and_exits_zero(empty_settings: StoreSettings) -> None:
     result = run_cli("load", str(data_dir()), *store_args(empty_settings), "--format", "csv")
     assert result.exit_code == 0, result.stderr
-    assert "node,Organization,34" in result.stdout  # 12 from the cases, 22 central units and zones
-    assert "loaded 10 file(s)" in result.stderr
+    # 18 from the cases and 31 central units and zones; 国家乡村振兴局 is in both
+    assert "node,Organization,48" in result.stdout
+    assert "loaded 11 file(s)" in result.stderr
 
 
 def test_stats_counts_every_label_of_the_seed(seed_settings: StoreSettings) -> None:
     rows = cli_json("stats", *store_args(seed_settings))
     nodes = {row["name"]: row["count"] for row in rows if row["kind"] == "node"}
-    assert nodes["Organization"] == 34 and nodes["Fund"] == 1 and nodes["Case"] == 3
+    assert nodes["Organization"] == 48 and nodes["Fund"] == 1 and nodes["Case"] == 3
     assert {"Program", "Event", "Region", "Source", "Designation"} <= nodes.keys()
 
 

@@ -14,8 +14,9 @@ from pydantic import ValidationError
 
 import ruralgraph
 from conftest import cli_json, run_cli, store_args
-from ruralgraph.model import Source, SourceGrade
+from ruralgraph.model import Relationship, Source, SourceGrade
 from ruralgraph.places import gazetteer, region_chain
+from ruralgraph.readers.cases import read_case_file
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
 
@@ -27,6 +28,16 @@ def rows(name: str, folder: Path = NATIONAL) -> list[dict[str, str]]:
     """The rows of one bundled table."""
     with (folder / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def case_file_assists() -> list[Relationship]:
+    """The ASSISTS relationships the bundled case files declare (organisations paired with counties)."""
+    found = []
+    for path in sorted((data_dir() / "cases").glob("*.yaml")):
+        records, problems = read_case_file(path)
+        assert problems == []
+        found += [rel for rel, _ in records.relationships if rel.type == "ASSISTS"]
+    return found
 
 
 def named_places() -> list[tuple[str, str, str, str]]:
@@ -126,6 +137,7 @@ def test_each_row_is_one_assistance_relationship_in_the_graph(seed_settings: Sto
         {(r["assisting_adcode"], r["assisted_adcode"], r["source_url"]) for r in rows("east_west_pairings.csv")}
     ) + len({(r["zone_id"], r["assisted_adcode"], r["source_url"]) for r in rows("zone_pairings.csv")})
     expected += len({(r["unit_id"], r["adcode"], r["source_url"]) for r in rows("central_unit_assistance.csv")})
+    expected += len(case_file_assists())  # social organisations paired with counties (data/cases)
     stats = cli_json("stats", *store_args(seed_settings))
     assert {"kind": "relationship", "name": "ASSISTS", "count": expected} in stats
 

@@ -7,6 +7,7 @@ parameters taken from that graph.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import neo4j
@@ -14,7 +15,7 @@ import pytest
 
 from conftest import neo4j_settings
 from ruralgraph.loading.load import load
-from ruralgraph.queries import library
+from ruralgraph.queries import library, page_bounds
 from ruralgraph.resources import data_dir
 from ruralgraph.store import open_store
 from ruralgraph.tools.synth import write_synthetic
@@ -54,6 +55,10 @@ def realistic_params(uri: str) -> dict[str, Any]:
         "max_hops": 4,
         "hops": 2,
         "types": [],
+        "time_from": dt.date(2018, 1, 1),
+        "time_to": dt.date(2020, 12, 31),
+        "undated": True,
+        "max_paths": 100,
     }
 
 
@@ -75,8 +80,8 @@ def operators(plan: dict[str, Any]) -> list[str]:
 def test_no_named_query_scans_every_node(name: str, planned_uri: str) -> None:
     spec = library()[name]
     params = realistic_params(planned_uri)
-    given = {param.name: params[param.name] for param in spec.params}
-    plan = plan_of(planned_uri, spec.cypher, given)
+    given = {param.name: params.get(param.name, param.default) for param in spec.params}  # time: the defaults
+    plan = plan_of(planned_uri, spec.paged(), {**given, **page_bounds(100, 0)})
     assert "AllNodesScan" not in operators(plan), f"{name} plans {operators(plan)}"
 
 

@@ -64,7 +64,7 @@ def test_init_writes_a_starter_folder_that_validates_loads_and_answers(
     assert loaded.exit_code == 0, loaded.stderr
     rows = cli_json("partners", "示例乡村基金会", *store_args(empty_settings))
     # the spreadsheet's program and the case file's fund, joined through the ids made from the names
-    assert {(r["partner_id"], r["shared"]) for r in rows} == {
+    assert {(r["partner_id"], shared["name"]) for r in rows for shared in r["shared"]} == {
         ("shi-li-ke-ji-gong-si", "示例助农计划"),
         ("shi-li-ke-ji-gong-si", "示例帮扶基金"),
     }

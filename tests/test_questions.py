@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import ruralgraph
 from conftest import cli_json, run_cli, store_args
 from ruralgraph.store import StoreSettings
@@ -13,14 +15,56 @@ def graph(settings: StoreSettings) -> ruralgraph.Graph:
 
 def test_partners_of_the_foundation_include_tencent_and_the_securities_association(seed_settings) -> None:
     rows = cli_json("partners", "中国乡村发展基金会", *store_args(seed_settings))
-    shared = {(row["partner"], row["shared"]) for row in rows}
+    shared = {(row["partner"], item["name"]) for row in rows for item in row["shared"]}
     assert ("腾讯公益慈善基金会", "活水计划—乡村振兴重点帮扶县基层社会组织赋能行动") in shared
     assert ("中国证券业协会", "特困帮扶基金") in shared
-    fund_row = next(r for r in rows if r["partner_id"] == "sac" and r["shared_id"] == "sac-poverty-fund")
-    assert {"type": "CO_FOUNDED", "role": "资金管理"}.items() <= next(
-        link for link in fund_row["org_links"] if link["type"] == "CO_FOUNDED"
-    ).items()
-    assert any(link["role"] == "资金筹措和监督" for link in fund_row["partner_links"])
+    sac = next(row for row in rows if row["partner_id"] == "sac")
+    assert {"type": "CO_FOUNDED", "role": "资金管理", "period": None} in sac["org_links"]
+    assert {"type": "CO_FOUNDED", "role": "资金筹措和监督", "period": None} in sac["partner_links"]
+
+
+def test_partners_has_one_row_per_partner_counting_what_they_share_most_first(seed_settings) -> None:
+    rows = cli_json("partners", "crdf", *store_args(seed_settings))
+    assert len({row["partner_id"] for row in rows}) == len(rows)
+    assert all(row["shared_count"] == len(row["shared"]) for row in rows)
+    tencent = next(row for row in rows if row["partner_id"] == "tencent-foundation")
+    assert tencent["direct_count"] == 1  # PARTNERS_WITH, besides the programs and the case they share
+    weights = [row["shared_count"] + row["direct_count"] for row in rows]
+    assert weights == sorted(weights, reverse=True) and rows[0]["partner_id"] == "tencent-foundation"
+
+
+def test_a_question_answers_a_page_and_says_how_many_rows_there_are(seed_settings) -> None:
+    with graph(seed_settings) as g:
+        whole = g.partners("crdf", limit=None)
+        first, second = g.partners("crdf", limit=3), g.partners("crdf", limit=3, offset=3)
+    assert whole.total == first.total == second.total == len(whole) > 3
+    assert first.to_dicts() + second.to_dicts() == whole.to_dicts()[:6]
+    assert first.showing() == f"showing 1–3 of {whole.total}"
+    assert whole.complete and not first.complete
+
+
+def test_a_table_shows_a_page_of_a_hundred_rows_by_default_and_json_every_row(seed_settings) -> None:
+    table = run_cli("search", "县", *store_args(seed_settings))
+    rows = cli_json("search", "县", *store_args(seed_settings))
+    assert len(rows) > 100
+    assert f"showing 1–100 of {len(rows)}" in table.stdout
+    assert f" {rows[99]['id']} " in table.stdout and f" {rows[100]['id']} " not in table.stdout
+
+
+def test_json_past_its_limit_says_so_on_standard_error(seed_settings) -> None:
+    result = run_cli("search", "县", "--limit", "5", "--offset", "5", "-f", "json", *store_args(seed_settings))
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 5
+    assert "search: showing 6–10 of" in result.stderr
+
+
+def test_path_enumerates_chains_only_up_to_its_cap_and_says_so(seed_settings) -> None:
+    with graph(seed_settings) as g:
+        every = g.path("tencent-foundation", "cn-141031")
+        capped = g.path("tencent-foundation", "cn-141031", max_paths=1)
+    assert len(every) > 1 and not every.capped
+    assert len(capped) == capped.total == 1 and capped.capped
+    assert capped.rows[0].hops == every.rows[0].hops  # still a shortest chain
+    assert "the first 1 shortest chains found (--max-paths): there may be more" in (capped.readable().caption or "")
 
 
 def test_partners_through_python_find_the_same_by_former_name(seed_settings) -> None:

@@ -43,17 +43,24 @@ def test_partners_at_80_columns_shows_one_line_group_per_partner_and_no_json(see
     rows = cli_json("partners", "中国乡村发展基金会", "--db", str(seed_db))
     assert '{"' not in table and "[{" not in table
     assert max(cell_len(line) for line in table.splitlines()) <= 80
-    partners = list(dict.fromkeys((row["partner"], row["partner_kind"]) for row in rows))
-    assert len(rows) > len(partners)  # the full answer repeats a partner per shared activity; the table does not
+    partners = [(row["partner"], row["partner_kind"]) for row in rows]
+    assert len(set(partners)) == len(partners)  # the answer itself has one row per partner, as the table
     groups = line_groups(table)
     assert ["".join(group) for group in groups] == [f"{name}({kind})" for name, kind in partners]
+
+
+def test_a_table_lists_a_few_shared_activities_and_counts_the_rest(seed_db: Path) -> None:
+    shown = ruralgraph.connect(seed_db).partners("crdf").readable().rows
+    tencent = next(row for row in shown if row["partner"].startswith("腾讯公益慈善基金会"))
+    lines = tencent["shared"].split("\n")
+    assert lines[3:] == ["… 2 more", "(direct link)"]  # five shared: three named, two counted
 
 
 def test_partners_roles_say_which_side_does_what(seed_db: Path) -> None:
     shown = ruralgraph.connect(seed_db).partners("中国证券业协会").readable().rows
     by_partner = {row["partner"].split("\n")[0]: row for row in shown}
     assert by_partner["中国乡村发展基金会"]["roles"].split("\n") == [
-        "org: 资金筹措和监督、监督、资金筹措、organizes",
+        "org: 监督、资金筹措、资金筹措和监督、organizes",
         "partner: 资金管理、organizes",
     ]
     assert "特困帮扶基金" in by_partner["中国乡村发展基金会"]["shared"].split("\n")
@@ -81,7 +88,7 @@ def test_a_chain_arrow_points_as_the_relationship_is_stored(seed_db: Path) -> No
 
 def test_json_and_csv_keep_every_field_of_the_answer(seed_db: Path) -> None:
     rows = cli_json("partners", "中国乡村发展基金会", "--db", str(seed_db))
-    assert {"partner_id", "via", "shared_id", "org_links", "partner_links"} <= set(rows[0])
+    assert {"partner_id", "shared_count", "direct_count", "shared", "org_links", "partner_links"} <= set(rows[0])
     csv_text = run_cli("partners", "中国乡村发展基金会", "--db", str(seed_db), "--format", "csv").stdout
     assert csv_text.splitlines()[0].split(",") == list(rows[0])
     assert len(csv_text.splitlines()) == len(rows) + 1

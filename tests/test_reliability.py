@@ -338,7 +338,8 @@ def test_a_second_writer_is_told_the_store_is_in_use_while_readers_keep_working(
     assert "is in use: another ruralgraph process is writing it" in second.stderr
     reader = run_cli("stats", "--db", str(db), "--format", "json")
     assert reader.exit_code == 0
-    assert {"kind": "node", "name": "Organization", "count": 34} in json.loads(reader.stdout)
+    seeded = json.loads(run_cli("stats", "--db", str(seed_db), "--format", "json").stdout)
+    assert json.loads(reader.stdout) == seeded  # readers see the store as it was before the paused load
     writer.stdin.close()  # let the first load finish
     assert writer.wait(timeout=300) == 0
     after = json.loads(run_cli("stats", "--db", str(db), "--format", "json").stdout)
@@ -380,7 +381,7 @@ def snapshot_of_the_graph(store: Any) -> list[str]:
     """What readers see: counts, and every node and relationship from a node of the graph (``:Entity``)."""
     nodes = store.run("MATCH (n:Entity) RETURN n AS node")
     rels = store.run("MATCH (a:Entity)-[r]->(b) RETURN a.id AS start, r AS rel, b.id AS end")
-    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True) for row in nodes + rels]
+    lines = [json.dumps(row, ensure_ascii=False, sort_keys=True, default=str) for row in nodes + rels]
     return [json.dumps(store.counts(), sort_keys=True), *sorted(lines)]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -255,3 +256,18 @@ def test_map_as_of_draws_the_network_as_it_stood(loaded: StoreSettings, tmp_path
     early = api.Graph(loaded).map(as_of="2017", dated_only=True)
     later = api.Graph(loaded).map(as_of="2019", dated_only=True)
     assert early.edges < later.edges
+
+
+@pytest.mark.browser
+def test_the_cli_map_plays_the_years_of_the_loaded_relationships(loaded: StoreSettings, tmp_path: Path) -> None:
+    from browser import render
+
+    page = tmp_path / "years.html"
+    assert run_cli("map", "-o", str(page), *store_args(loaded)).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert 'id="rg-year"' in html
+    ids = {edge: start for start, edge in re.findall(r'"from": "([^"]+)", "id": "(e\d+)"', html)}
+    in_2017 = json.loads(render(page, "?year=2017&undated=0")["shown-edges"].replace("&quot;", '"'))
+    in_2019 = json.loads(render(page, "?year=2019&undated=0")["shown-edges"].replace("&quot;", '"'))
+    assert {ids.get(edge) for edge in in_2017} == {"org-b"}  # only 乙公司's link (since 2016) is dated then
+    assert {"org-a", "org-b"} <= {ids.get(edge) for edge in in_2019}  # 甲基金会's 2018–2020 grant too

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from ruralgraph.claims import Claim, claims_of
 from ruralgraph.errors import BadOption
 from ruralgraph.model import node_type
-from ruralgraph.periods import EARLIEST, LATEST, TimeWindow
-from ruralgraph.queries import Answer, Entity, ask, get_query, library, resolve, resolve_region
+from ruralgraph.periods import TimeWindow
+from ruralgraph.queries import ANSWER_LIMIT, Answer, Entity, ask, get_query, library, resolve, resolve_region
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store import open_store
 from ruralgraph.store.base import Counts, Progress, Row, Store, count_rows
@@ -42,13 +42,6 @@ def time_window(as_of: str | None = None, between: Sequence[str] | None = None, 
         )
     except ValueError as error:
         raise BadOption(f"time: {error}") from None
-
-
-def timeline_order(row: Row) -> tuple[Any, ...]:
-    """Dated rows first, by first possible day, then last; undated rows last; ties by what they link to."""
-    first, last = row.get("valid_from"), row.get("valid_to")
-    undated = first is None and last is None
-    return (undated, first or last or EARLIEST, last or LATEST, row.get("type") or "", row.get("other_id") or "")
 
 
 class Graph:
@@ -93,11 +86,15 @@ class Graph:
         Past ``row_limit`` rows, ``timeout_ms`` milliseconds (0: no deadline) or ``work_limit``
         units of work (kglite: its work budget; Neo4j: values received), a ``QueryError`` says so.
         ``ruralgraph cypher`` runs with ``store.base.CYPHER_ROW_LIMIT``, ``CYPHER_TIMEOUT_MS`` and
-        ``CYPHER_WORK_LIMIT``; here each is off unless given.
+        ``CYPHER_WORK_LIMIT``; here each is off unless given. After a write, nodes with a model
+        label get the shared label (``model.ENTITY_LABEL``) that queries find them by.
         """
-        return self.store.run(
+        rows = self.store.run(
             query, params, write=write, timeout_ms=timeout_ms, row_limit=row_limit, work_limit=work_limit
         )
+        if write:  # a node created by hand gets the shared label every query finds nodes by
+            self.store.upgrade()
+        return rows
 
     def stats(self) -> Counts:
         """Node counts per label and relationship counts per type."""
@@ -115,24 +112,29 @@ class Graph:
         """The region a place names: an id, name or alias, an adcode, a 省市县 path or ``region:…``."""
         return resolve_region(self.store, place)
 
-    def search(self, text: str, *, label: str = "any") -> Answer:
-        """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised)."""
+    def search(self, text: str, *, label: str = "any", limit: int | None = ANSWER_LIMIT, offset: int = 0) -> Answer:
+        """Entities whose names, aliases, pinyin or English name contain ``text`` (normalised), exact matches first."""
         from ruralgraph.queries import search_key
 
-        return self.query("search", key=search_key(text), label=label)
+        return self.query("search", key=search_key(text), label=label, limit=limit, offset=offset)
 
     def query(
         self,
         name: str,
         *,
+        limit: int | None = ANSWER_LIMIT,
+        offset: int = 0,
         timeout_ms: int | None = None,
-        row_limit: int | None = None,
         as_of: str | None = None,
         between: tuple[str, str] | None = None,
         dated_only: bool = False,
         **params: Any,
     ) -> Answer:
         """Ask a named query from ``queries/`` (``ruralgraph query --list`` shows them).
+
+        The answer is one page: at most ``limit`` rows (by default ``queries.ANSWER_LIMIT``, 10,000;
+        ``None``: all) from ``offset`` on, in the query's order, and ``Answer.total`` says how many
+        rows answer the question. Every question below takes ``limit`` and ``offset`` too.
 
         ``as_of`` (a partial date: ``2019``, ``2019-06``) or ``between`` (two of them) keep the
         relationships in force then; undated relationships are kept (and marked) unless
@@ -144,23 +146,37 @@ class Graph:
             if not any(param.name == "time_from" for param in spec.params):
                 raise BadOption(f"query {name} does not walk relationships, so it takes no time (--as-of, --between)")
             params = {**window.params(), **params}
-        return ask(self.store, name, params, timeout_ms=timeout_ms, row_limit=row_limit)
+        return ask(self.store, name, params, limit=limit, offset=offset, timeout_ms=timeout_ms)
 
     def partners(self, org: str, **when: Any) -> Answer:
-        """Organisations that share a program, fund, event or case with ``org``, or link to it directly.
+        """Organisations that share a program, fund, event or case with ``org``, or link to it directly:
+        one row per partner with how many activities they share and how many direct links, most first.
 
         Every question that walks relationships takes ``as_of``, ``between`` and ``dated_only`` (see ``query``).
         """
         return self.query("partners", org=org, **when)
 
-    def path(self, start: str, end: str, *, max_hops: int = 4, types: list[str] | None = None, **when: Any) -> Answer:
-        """The shortest chains between two entities, each hop with its evidence."""
-        params: dict[str, Any] = {"from": start, "to": end, "max_hops": max_hops, "types": types or []}
-        return self.query("path", **params, **when)
+    def path(
+        self,
+        start: str,
+        end: str,
+        *,
+        max_hops: int = 4,
+        types: list[str] | None = None,
+        max_paths: int = 100,
+        **when: Any,
+    ) -> Answer:
+        """The shortest chains between two entities, each hop with its evidence.
 
-    def why(self, a: str, b: str, *, max_hops: int = 4, **when: Any) -> Answer:
-        """Every source and quoted span behind what connects ``a`` and ``b``."""
-        return self.query("evidence", a=a, b=b, max_hops=max_hops, **when)
+        Only the shortest are enumerated, and at most ``max_paths`` of them (``Answer.total`` equal
+        to it says the cap was reached: there may be more).
+        """
+        params: dict[str, Any] = {"from": start, "to": end, "max_hops": max_hops, "types": types or []}
+        return self.query("path", **params, max_paths=max_paths, **when)
+
+    def why(self, a: str, b: str, *, max_hops: int = 4, max_paths: int = 100, **when: Any) -> Answer:
+        """Every source and quoted span behind what connects ``a`` and ``b`` (along at most ``max_paths`` chains)."""
+        return self.query("evidence", a=a, b=b, max_hops=max_hops, max_paths=max_paths, **when)
 
     def reach(self, entity: str, **when: Any) -> Answer:
         """The regions an organisation or activity reaches, rolled up to prefecture and province."""
@@ -180,10 +196,8 @@ class Graph:
 
     def timeline(self, entity: str, **when: Any) -> Answer:
         """An entity's relationships in time order: earliest first (by ``valid_from``, then ``valid_to``),
-        undated last, each with its time as the source gives it and its evidence."""
-        answer = self.query("timeline", entity=entity, **when)
-        answer.rows.sort(key=lambda row: timeline_order(row.model_dump()))
-        return answer
+        undated last, each with its time as the source gives it and its evidence (ordered by the query)."""
+        return self.query("timeline", entity=entity, **when)
 
     def money(self, entity: str, **when: Any) -> Answer:
         """Amounts given and received by an entity, one row per relationship, each with its kind and year."""
@@ -195,6 +209,7 @@ class Graph:
         twice, a qualifier such as "at least" kept)."""
         from ruralgraph.views.totals import money_totals
 
+        when = {**when, "limit": None, "offset": 0}  # a total adds every amount, never one page
         return [total.row() for total in money_totals(self.money(entity, **when).to_dicts())]
 
     def neighbourhood(self, entity: str, *, hops: int = 2, **when: Any) -> Answer:
@@ -211,9 +226,9 @@ class Graph:
         rows = self.store.run(NAME_HISTORY_QUERY, {"id": found.id})
         return name_history(rows[0]) if rows else []
 
-    def sources(self, entity: str) -> Answer:
+    def sources(self, entity: str, *, limit: int | None = ANSWER_LIMIT, offset: int = 0) -> Answer:
         """The sources behind an entity's relationships, and the originals they reprint."""
-        return self.query("sources", entity=entity)
+        return self.query("sources", entity=entity, limit=limit, offset=offset)
 
     def cite(self, entity: str | None = None, fmt: str = "bibtex") -> str:
         """A bibliography (bibtex, csl-json or ris) of the sources behind ``entity``, or of every source, by id."""
@@ -221,7 +236,7 @@ class Graph:
 
         if fmt not in CITATION_FORMATS:
             raise BadOption(f"unknown citation format {fmt!r}; use one of {', '.join(CITATION_FORMATS)}")
-        rows = self.sources(entity).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
+        rows = self.sources(entity, limit=None).to_dicts() if entity is not None else self.store.run(ALL_SOURCES_QUERY)
         return bibliography(sorted(rows, key=lambda row: row["id"]), fmt)  # in the order of their ids
 
     def _property_graph(self) -> nx.MultiDiGraph:

@@ -21,7 +21,7 @@ from ruralgraph import api, schema
 from ruralgraph.errors import BadOption, RuralgraphError
 from ruralgraph.output import FORMATS, render, visible
 from ruralgraph.present import money_totals_table, plain_rows
-from ruralgraph.queries import parse_params
+from ruralgraph.queries import ANSWER_LIMIT, TABLE_LIMIT, parse_params
 from ruralgraph.settings import StoreSettings
 from ruralgraph.store.base import CYPHER_ROW_LIMIT, CYPHER_TIMEOUT_MS, CYPHER_WORK_LIMIT
 
@@ -65,7 +65,6 @@ ParamOption = Annotated[
     ),
 ]
 TimeoutOption = Annotated[int | None, typer.Option(help="Give up after this many milliseconds.")]
-LimitOption = Annotated[int | None, typer.Option(help="Refuse results longer than this many rows.")]
 CypherTimeout = Annotated[
     int, typer.Option("--timeout", min=0, help="Give up after this many milliseconds (0: no deadline).")
 ]
@@ -102,6 +101,20 @@ BetweenOption = Annotated[
 DatedOnlyOption = Annotated[
     bool, typer.Option("--dated-only", help="Leave out relationships whose sources give no time.")
 ]
+
+PageLimitOption = Annotated[
+    int | None,
+    typer.Option(
+        "--limit",
+        min=0,
+        help=(
+            f"Show at most this many rows (0: all) [default: {TABLE_LIMIT} in a table, {ANSWER_LIMIT:,} "
+            "with --format json or csv]; the total is always reported."
+        ),
+        show_default=False,
+    ),
+]
+PageOffsetOption = Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first (the next page).")]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -141,6 +154,28 @@ def time_options(command: F) -> F:
     ) -> Any:
         when = {"as_of": as_of, "between": between, "dated_only": dated_only}
         return command(*args, when=when, **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
+    return wrapper  # type: ignore[return-value]
+
+
+def page_options(command: F) -> F:
+    """Give a question --limit and --offset, declared once here; it receives ``page``, the ``limit``
+    and ``offset`` every question of the API takes. Without --limit a table shows ``TABLE_LIMIT``
+    rows and json or csv ``ANSWER_LIMIT``; ``--limit 0`` shows them all."""
+    signature = inspect.signature(command, eval_str=True)
+    kept = [p for p in signature.parameters.values() if p.name != "page"]
+    added = [
+        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=PageLimitOption),
+        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=PageOffsetOption),
+    ]
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, limit: int | None = None, offset: int = 0, **kwargs: Any) -> Any:
+        if limit is None:
+            limit = TABLE_LIMIT if kwargs.get("fmt", "table") == "table" else ANSWER_LIMIT
+        return command(*args, page={"limit": limit or None, "offset": offset}, **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
@@ -218,6 +253,8 @@ def _print_answer(answer: api.Answer, fmt: str, explain: bool = False) -> None:
         say(f"parameters: {json.dumps(answer.params, ensure_ascii=False, default=str)}")
     if fmt != "table":
         print_rows(answer.to_dicts(), fmt, title=answer.query)
+        for note in answer.notes():  # on standard error: standard output stays the rows alone
+            say(f"{answer.query}: {note}")
         return
     shown = answer.readable()
     for line in shown.lines:
@@ -245,6 +282,9 @@ MappingOption = Annotated[
 ]
 Entity = Annotated[str, typer.Argument(help="An id, name or alias.")]
 MaxHops = Annotated[int, typer.Option(help="The longest chain to consider (1-6).")]
+MaxPaths = Annotated[
+    int, typer.Option(help="Enumerate at most this many of the shortest chains (the answer says when it reaches it).")
+]
 RelTypes = Annotated[list[str], typer.Option("--type", help="Only this relationship type (repeatable).")]
 IncludeCases = Annotated[
     bool,
@@ -350,15 +390,16 @@ def stats(settings: StoreSettings, fmt: FormatOption = "table") -> None:
 @reports_errors
 @store_options
 @time_options
+@page_options
 def query(
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     name: Annotated[str | None, typer.Argument(help="A query from queries/ (see --list).")] = None,
     param: ParamOption = [],  # noqa: B006
     list_queries: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     explain: Annotated[bool, typer.Option(help="Show the Cypher and the parameters it ran with.")] = False,
     timeout: TimeoutOption = None,
-    limit: LimitOption = None,
     fmt: FormatOption = "table",
 ) -> None:
     """Ask a named question: ruralgraph query partners -p org=中国乡村发展基金会."""
@@ -366,68 +407,79 @@ def query(
         print_rows(api.queries(), fmt, title="named queries")
         return
     with api.Graph(settings) as graph:
+        _print_answer(graph.query(name, timeout_ms=timeout, **page, **when, **parse_params(param)), fmt, explain)
+
+
+@app.command()
+@reports_errors
+@store_options
+@page_options
+def search(
+    text: Annotated[str, typer.Argument(help="Part of a name, alias, pinyin or English name.")],
+    settings: StoreSettings,
+    page: dict[str, Any],
+    label: Annotated[str, typer.Option(help="Only this label (Organization, Program …).")] = "any",
+    fmt: FormatOption = "table",
+) -> None:
+    """Find entities by any of their names: 扶贫, zhongguozhengquan, "Securities Association"."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.search(text, label=label, **page), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
+@time_options
+@page_options
+def partners(
+    org: Entity, settings: StoreSettings, when: dict[str, Any], page: dict[str, Any], fmt: FormatOption = "table"
+) -> None:
+    """Who partners with ORG, what they share, and each side's role."""
+    with api.Graph(settings) as graph:
+        _print_answer(graph.partners(org, **when, **page), fmt)
+
+
+@app.command()
+@reports_errors
+@store_options
+@time_options
+@page_options
+def path(
+    start: Annotated[str, typer.Argument(help="Where the chains start (id, name or alias).")],
+    end: Annotated[str, typer.Argument(help="Where they end.")],
+    settings: StoreSettings,
+    when: dict[str, Any],
+    page: dict[str, Any],
+    max_hops: MaxHops = 4,
+    rel_type: RelTypes = [],  # noqa: B006
+    max_paths: MaxPaths = 100,
+    fmt: FormatOption = "table",
+) -> None:
+    """The shortest chains from START to END, each hop with its evidence."""
+    with api.Graph(settings) as graph:
         _print_answer(
-            graph.query(name, timeout_ms=timeout, row_limit=limit, **when, **parse_params(param)), fmt, explain
+            graph.path(start, end, max_hops=max_hops, types=rel_type, max_paths=max_paths, **when, **page), fmt
         )
 
 
 @app.command()
 @reports_errors
 @store_options
-def search(
-    text: Annotated[str, typer.Argument(help="Part of a name, alias, pinyin or English name.")],
-    settings: StoreSettings,
-    label: Annotated[str, typer.Option(help="Only this label (Organization, Program …).")] = "any",
-    fmt: FormatOption = "table",
-) -> None:
-    """Find entities by any of their names: 扶贫, zhongguozhengquan, "Securities Association"."""
-    with api.Graph(settings) as graph:
-        _print_answer(graph.search(text, label=label), fmt)
-
-
-@app.command()
-@reports_errors
-@store_options
 @time_options
-def partners(org: Entity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
-    """Who partners with ORG, what they share, and each side's role."""
-    with api.Graph(settings) as graph:
-        _print_answer(graph.partners(org, **when), fmt)
-
-
-@app.command()
-@reports_errors
-@store_options
-@time_options
-def path(
-    start: Annotated[str, typer.Argument(help="Where the chains start (id, name or alias).")],
-    end: Annotated[str, typer.Argument(help="Where they end.")],
-    settings: StoreSettings,
-    when: dict[str, Any],
-    max_hops: MaxHops = 4,
-    rel_type: RelTypes = [],  # noqa: B006
-    fmt: FormatOption = "table",
-) -> None:
-    """The shortest chains from START to END, each hop with its evidence."""
-    with api.Graph(settings) as graph:
-        _print_answer(graph.path(start, end, max_hops=max_hops, types=rel_type, **when), fmt)
-
-
-@app.command()
-@reports_errors
-@store_options
-@time_options
+@page_options
 def why(
     a: Annotated[str, typer.Argument(help="One entity (id, name or alias).")],
     b: Annotated[str, typer.Argument(help="The other.")],
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     max_hops: MaxHops = 4,
+    max_paths: MaxPaths = 100,
     fmt: FormatOption = "table",
 ) -> None:
     """The sources and quoted spans behind what connects A and B."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.why(a, b, max_hops=max_hops, **when), fmt)
+        _print_answer(graph.why(a, b, max_hops=max_hops, max_paths=max_paths, **when, **page), fmt)
 
 
 @app.command()
@@ -442,10 +494,11 @@ def names(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") 
 @app.command()
 @reports_errors
 @store_options
-def sources(entity: Entity, settings: StoreSettings, fmt: FormatOption = "table") -> None:
+@page_options
+def sources(entity: Entity, settings: StoreSettings, page: dict[str, Any], fmt: FormatOption = "table") -> None:
     """The sources behind ENTITY's relationships, and the originals they reprint."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.sources(entity), fmt)
+        _print_answer(graph.sources(entity, **page), fmt)
 
 
 @app.command()
@@ -474,30 +527,34 @@ def cite(
 @reports_errors
 @store_options
 @time_options
+@page_options
 def reach(
     entity: Annotated[str, typer.Argument(help="An organisation, program, fund or event (id, name or alias).")],
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     fmt: FormatOption = "table",
 ) -> None:
     """The regions ENTITY reaches through its programs, funds and events, with prefecture and province."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.reach(entity, **when), fmt)
+        _print_answer(graph.reach(entity, **when, **page), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
 @time_options
+@page_options
 def supporters(
     region: Annotated[str, typer.Argument(help="A region (id, name, code or short name such as 隰县).")],
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     fmt: FormatOption = "table",
 ) -> None:
     """Who supports REGION (or places inside it), directly or through programs, funds and events."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.supporters(region, **when), fmt)
+        _print_answer(graph.supporters(region, **when, **page), fmt)
 
 
 Activity = Annotated[str, typer.Argument(help="A program, fund or event (id, name or alias).")]
@@ -507,49 +564,59 @@ Activity = Annotated[str, typer.Argument(help="A program, fund or event (id, nam
 @reports_errors
 @store_options
 @time_options
-def cofounders(activity: Activity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
+@page_options
+def cofounders(
+    activity: Activity, settings: StoreSettings, when: dict[str, Any], page: dict[str, Any], fmt: FormatOption = "table"
+) -> None:
     """Who co-founded or launched ACTIVITY, with each one's role."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.cofounders(activity, **when), fmt)
+        _print_answer(graph.cofounders(activity, **when, **page), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
 @time_options
+@page_options
 def participants(
-    activity: Activity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table"
+    activity: Activity, settings: StoreSettings, when: dict[str, Any], page: dict[str, Any], fmt: FormatOption = "table"
 ) -> None:
     """Every organisation with a part in ACTIVITY (or in its parts), by relationship and role."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.participants(activity, **when), fmt)
+        _print_answer(graph.participants(activity, **when, **page), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
 @time_options
-def timeline(entity: Entity, settings: StoreSettings, when: dict[str, Any], fmt: FormatOption = "table") -> None:
+@page_options
+def timeline(
+    entity: Entity, settings: StoreSettings, when: dict[str, Any], page: dict[str, Any], fmt: FormatOption = "table"
+) -> None:
     """ENTITY's relationships in time order (undated last), each with when and the span that states it."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.timeline(entity, **when), fmt)
+        _print_answer(graph.timeline(entity, **when, **page), fmt)
 
 
 @app.command()
 @reports_errors
 @store_options
 @time_options
+@page_options
 def money(
     entity: Entity,
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     amounts: Annotated[bool, typer.Option("--amounts", help="List each amount instead of the totals.")] = False,
     fmt: FormatOption = "table",
 ) -> None:
-    """ENTITY's money: totals per kind and per year, each with its terms and evidence (--amounts: each amount)."""
+    """ENTITY's money: totals per kind and per year, each with its terms and evidence (--amounts: each amount;
+    --limit and --offset page the amounts, while totals always add every one)."""
     with api.Graph(settings) as graph:
         if amounts:
-            _print_answer(graph.money(entity, **when), fmt)
+            _print_answer(graph.money(entity, **when, **page), fmt)
             return
         rows = graph.money_totals(entity, **when)
     _print_totals(rows, fmt)
@@ -578,16 +645,18 @@ def _print_totals(rows: list[dict[str, Any]], fmt: str) -> None:
 @reports_errors
 @store_options
 @time_options
+@page_options
 def neighbourhood(
     entity: Entity,
     settings: StoreSettings,
     when: dict[str, Any],
+    page: dict[str, Any],
     hops: Annotated[int, typer.Option(help="How far from ENTITY (1-4).")] = 2,
     fmt: FormatOption = "table",
 ) -> None:
     """Every relationship within HOPS of ENTITY, with its evidence."""
     with api.Graph(settings) as graph:
-        _print_answer(graph.neighbourhood(entity, hops=hops, **when), fmt)
+        _print_answer(graph.neighbourhood(entity, hops=hops, **when, **page), fmt)
 
 
 network_app = typer.Typer(no_args_is_help=True, help="Collaboration-network measures (NetworkX).")

@@ -84,21 +84,28 @@ def _grouped(rows: Sequence[Row], key: str) -> list[list[Row]]:
     return list(groups.values())
 
 
+SHARED_SHOWN = 3  # what a table lists of the activities two organisations share; the rest are counted
+
+
 def partners(rows: Sequence[Row]) -> Readable:
-    """One row per partner (its name over its kind), what it shares with the organisation (one per
-    line), and each side's roles (the organisation's, then the partner's)."""
+    """One row per partner (its name over its kind), what it shares with the organisation (the
+    first few, one per line, then how many more) and each side's roles (the organisation's, then
+    the partner's)."""
     shown: list[Row] = []
-    for group in _grouped(rows, "partner_id"):
-        shared = _unique(row["shared"] for row in group if row["via"] == "shared")
-        if any(row["via"] == "direct" for row in group):
-            shared.append("(direct link)")
-        org_roles = _roles(link for row in group for link in row.get("org_links") or [])
-        partner_roles = _roles(link for row in group for link in row.get("partner_links") or [])
+    for row in rows:
+        names = _unique(item.get("name") for item in row.get("shared") or [])
+        shared = names[:SHARED_SHOWN]
+        if len(names) > SHARED_SHOWN:
+            shared.append(f"… {row['shared_count'] - SHARED_SHOWN:,} more")
+        if row.get("direct_count"):
+            shared.append("(direct link)" if row["direct_count"] == 1 else f"({row['direct_count']} direct links)")
+        org_roles = _roles(row.get("org_links") or [])
+        partner_roles = _roles(row.get("partner_links") or [])
         roles = [f"org: {LIST_SEPARATOR.join(org_roles)}"] if org_roles else []
         roles += [f"partner: {LIST_SEPARATOR.join(partner_roles)}"] if partner_roles else []
         shown.append(
             {
-                "partner": _who(group[0]["partner"], group[0]["partner_kind"]),
+                "partner": _who(row["partner"], row["partner_kind"]),
                 "shared": "\n".join(shared),
                 "roles": "\n".join(roles),
             }

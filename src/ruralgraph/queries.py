@@ -38,7 +38,7 @@ from ruralgraph.present import Readable, readable
 from ruralgraph.resources import queries_dir
 from ruralgraph.store.base import Row, Store
 
-_HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column):\s*(?P<value>.*)$")
+_HEADER = re.compile(r"^//\s*(?P<key>name|description|param|column|order):\s*(?P<value>.*)$")
 _PARAM = re.compile(
     r"^(?P<name>\w+):\s*(?P<type>entity|place|str|int|float|bool|list|date_end|date)(?:\s*=\s*(?P<default>[^—]+?))?"
     r"(?:\s+in\s+(?P<low>\d+)\.\.(?P<high>\d+))?\s*(?:—\s*(?P<doc>.*))?$"
@@ -56,6 +56,7 @@ _PY_TYPES: dict[str, Any] = {
     "dict": dict,
     "date": dt.date,
 }
+_SCALAR_TYPES = ("str", "int", "float", "bool", "date")
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,31 @@ class QuerySpec:
     columns: tuple[Column, ...]
     cypher: str
     path: Path
+    # ``// order:`` lines in the header, one ORDER BY item each: what comes first (an item may name
+    # a column the body returns beyond the declared ones, such as a path's ``_chain``); every
+    # declared scalar column follows, so rows that differ in any of them come in one order on
+    # every engine (both sort nulls last, strings by code point).
+    order: tuple[str, ...] = ()
+
+    def order_by(self) -> str:
+        """The answer's ORDER BY items: the header's, then every scalar column in header order."""
+        scalars = [f"`{c.name}`" for c in self.columns if c.type in _SCALAR_TYPES]
+        return ", ".join([*self.order, *(column for column in scalars if column not in self.order)])
+
+    def paged(self) -> str:
+        """The Cypher that answers one page: the body in a subquery, ordered, counted and sliced.
+
+        The engine sorts every row (``ORDER BY``), counts them and returns one row holding the
+        total and the rows from ``$offset`` to ``$page_end`` (a list slice: ``SKIP``/``LIMIT`` would
+        lose the total), so only the page crosses into Python.
+        """
+        fields = ", ".join(f"`{c.name}`: `{c.name}`" for c in self.columns)
+        return (
+            f"CALL () {{\n{self.cypher}\n}}\n"
+            f"WITH * ORDER BY {self.order_by()}\n"
+            f"WITH collect({{{fields}}}) AS rows\n"
+            "RETURN size(rows) AS total, rows[$offset..$page_end] AS page"
+        )
 
     def row_model(self) -> type[BaseModel]:
         """A pydantic model of one result row, built from the declared columns (made once per query)."""
@@ -116,7 +142,7 @@ _ROWS_ADAPTERS: dict[type[BaseModel], TypeAdapter[list[BaseModel]]] = {}
 def parse_query_file(path: Path) -> QuerySpec:
     """Read one query file and its header."""
     text = path.read_text(encoding="utf-8")
-    header: dict[str, list[str]] = {"name": [], "description": [], "param": [], "column": []}
+    header: dict[str, list[str]] = {"name": [], "description": [], "param": [], "column": [], "order": []}
     body: list[str] = []
     for line in text.splitlines():
         match = _HEADER.match(line.strip())
@@ -128,7 +154,9 @@ def parse_query_file(path: Path) -> QuerySpec:
         raise ValueError(f"{path}: a query file needs one '// name:' and a '// description:' line")
     params = tuple(_parse_param(path, value) for value in header["param"])
     columns = tuple(_parse_column(path, value) for value in header["column"])
-    return QuerySpec(header["name"][0], header["description"][0], params, columns, "\n".join(body).strip(), path)
+    body_text = "\n".join(body).strip()
+    order = tuple(header["order"])
+    return QuerySpec(header["name"][0], header["description"][0], params, columns, body_text, path, order)
 
 
 def _parse_param(path: Path, value: str) -> Param:
@@ -384,19 +412,61 @@ def _only_undated(row: Row) -> bool:
     return bool(periods) and all(period is None for period in periods)
 
 
+# How many rows an answer holds unless told otherwise: ``ANSWER_LIMIT`` through the API and for
+# ``--format json``/``csv``, ``TABLE_LIMIT`` in a table (a person reads a page, not 141,406 rows).
+# ``Answer.total`` always says how many there are; ``limit=None`` (``--limit 0``) gives them all.
+ANSWER_LIMIT = 10_000
+TABLE_LIMIT = 100
+
+
 @dataclass
 class Answer:
-    """The rows a named question returned, typed by its header, with the query and parameters used."""
+    """One page of the rows a named question returned, typed by its header, with the query and
+    parameters used: ``total`` rows answer it, and ``rows`` are those from ``offset`` on (at most
+    ``limit``), in the order the query file names (``QuerySpec.order_by``)."""
 
     query: str
     params: dict[str, Any]
     columns: list[str]
     rows: list[BaseModel] = field(default_factory=list)
+    total: int = 0
+    offset: int = 0
+    limit: int | None = None
 
     @property
     def cypher(self) -> str:
         """The Cypher text that answered (``--explain`` prints it)."""
-        return get_query(self.query).cypher
+        return get_query(self.query).paged()
+
+    @property
+    def complete(self) -> bool:
+        """Whether the page holds every row of the answer."""
+        return self.offset == 0 and len(self.rows) == self.total
+
+    def showing(self) -> str:
+        """Which rows the page holds: ``showing 1–100 of 141,406`` (``none of 3`` past the end).
+
+        >>> Answer("q", {}, [], [], total=141406, offset=0, limit=100).showing()
+        'showing none of 141,406'
+        """
+        if not self.rows:
+            return f"showing none of {self.total:,}"
+        return f"showing {self.offset + 1:,}–{self.offset + len(self.rows):,} of {self.total:,}"
+
+    @property
+    def capped(self) -> bool:
+        """Whether the enumeration stopped at its cap (``path``'s ``max_paths``): there may be more."""
+        cap = self.params.get("max_paths")
+        return self.query == "path" and cap is not None and self.total >= cap
+
+    def notes(self) -> list[str]:
+        """What a reader must know about the page: rows left out, and a cap the answer reached."""
+        notes = []
+        if not self.complete:
+            notes.append(f"{self.showing()} (--limit N, 0 for all; --offset N for the next rows)")
+        if self.capped:
+            notes.append(f"the first {self.total:,} shortest chains found (--max-paths): there may be more")
+        return notes
 
     def to_dicts(self) -> list[Row]:
         """Rows as plain dicts, columns in header order."""
@@ -416,9 +486,12 @@ class Answer:
 
     def readable(self) -> Readable:
         """The answer for a table: one row per thing asked about, summaries instead of nested values,
-        chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field. Asked about a
+        chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field. A page short of
+        the whole answer says which rows it shows (``showing 1–100 of 141,406``); asked about a
         time, the caption says how many rows rest only on undated relationships."""
         shown = readable(self.query, self.to_dicts())
+        notes = [shown.caption] if shown.caption else []
+        notes += self.notes()
         window = self.window
         if window is not None:
             note = window.describe()
@@ -427,7 +500,8 @@ class Answer:
                 note += (
                     f"; {undated} of {len(self.rows)} rows rest only on undated relationships (--dated-only drops them)"
                 )
-            shown.caption = f"{shown.caption}; {note}" if shown.caption else note
+            notes.append(note)
+        shown.caption = "; ".join(notes) or None
         return shown
 
     def to_df(self) -> Any:
@@ -440,27 +514,48 @@ class Answer:
         return len(self.rows)
 
 
+def page_bounds(limit: int | None, offset: int) -> dict[str, int]:
+    """The ``$offset`` and ``$page_end`` of a page (``limit=None``: every row from ``offset``)."""
+    if offset < 0:
+        raise QueryError(f"offset must be 0 or more, not {offset}")
+    if limit is not None and limit < 1:
+        raise QueryError(f"limit must be 1 or more (or none, for every row), not {limit}")
+    # Neo4j slices lists with 32-bit indexes; no answer holds that many rows.
+    return {
+        "offset": min(offset, SLICE_MAX),
+        "page_end": SLICE_MAX if limit is None else min(offset + limit, SLICE_MAX),
+    }
+
+
+SLICE_MAX = 2**31 - 1
+
+
 def ask(
     store: Store,
     name: str,
     params: dict[str, Any] | None = None,
     *,
+    limit: int | None = ANSWER_LIMIT,
+    offset: int = 0,
     timeout_ms: int | None = None,
-    row_limit: int | None = None,
 ) -> Answer:
-    """Run a named query with resolved parameters; rows are typed, ordered and canonical."""
+    """Run a named query with resolved parameters: one page of typed rows, in the query's order, and the total.
+
+    The engine orders, counts and slices (``QuerySpec.paged``); Python types the page in one call
+    and sorts the members of its `set` columns, so the same data gives the same answer on every engine.
+    """
     spec = get_query(name)
     bound = bind(store, spec, dict(params or {}))
-    raw = store.run(spec.cypher, bound, timeout_ms=timeout_ms, row_limit=row_limit)
+    result = store.run(spec.paged(), {**bound, **page_bounds(limit, offset)}, timeout_ms=timeout_ms)
+    total, raw = (result[0]["total"], result[0]["page"] or []) if result else (0, [])
     columns = [column.name for column in spec.columns]
     if any(column.type == "set" for column in spec.columns):
         raw = [canonical(row, spec) for row in raw]
-    rows = sorted(raw, key=_sort_key)
     wanted = set(columns)
     typed = spec.rows_adapter().validate_python(
-        [row if row.keys() == wanted else {c: row.get(c) for c in columns} for row in rows]
+        [row if row.keys() == wanted else {c: row.get(c) for c in columns} for row in raw]
     )
-    return Answer(name, bound, columns, typed)
+    return Answer(name, bound, columns, typed, total=total, offset=offset, limit=limit)
 
 
 PARAM_TYPES = ("str", "int", "float", "bool", "json")

@@ -221,5 +221,5 @@ def dump_node(node: Node) -> str:
 
 def dump_relationship(rel: Relationship) -> str:
     """One relationship as a bulk line."""
-    data = rel.model_dump(mode="json", by_alias=True, exclude_none=True)
+    data = rel.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
     return json.dumps(data, ensure_ascii=False)

@@ -40,6 +40,7 @@ from typing import Any
 import networkx as nx
 
 from ruralgraph.errors import BadOption
+from ruralgraph.model import ENTITY_LABEL
 from ruralgraph.output import spreadsheet_safe as neutralised
 from ruralgraph.views.network import NODE_TYPE, RELATIONSHIP, scalar_graph
 
@@ -162,7 +163,9 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, folder: Path, *, spreadsheet_safe: b
     for _, data in sorted(graph.nodes(data=True)):
         # The CSV's :LABEL column is the graph label; the display name is already the name column.
         row = {k: v for k, v in data.items() if k != "label"}
-        by_label.setdefault(data[NODE_TYPE], []).append({**row, "label": row.pop(NODE_TYPE)})
+        # …plus the shared label every query finds nodes by (neo4j-admin reads ";" between labels).
+        node_type = row.pop(NODE_TYPE)
+        by_label.setdefault(node_type, []).append({**row, "label": f"{node_type}{ARRAY_DELIMITER}{ENTITY_LABEL}"})
     for label, rows in sorted(by_label.items()):
         path = folder / f"nodes_{label}.csv"
         _write_table(path, [("id:ID", "id"), (":LABEL", "label")], rows, {"id", "label"}, spreadsheet_safe)

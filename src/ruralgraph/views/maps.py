@@ -200,13 +200,14 @@ FONT_REFERENCE_NODES = 150  # up to this many nodes NODE_FONT reads at the fitte
 
 
 def node_font(nodes: int) -> int:
-    """Label size at zoom 1 for a map of ``nodes`` nodes: the fitted zoom shrinks about as 1/sqrt(nodes),
-    so labels grow as sqrt(nodes) to stay readable when the whole map is in view.
+    """Label size at zoom 1 for a map of ``nodes`` nodes: components are packed in rows, so the fitted
+    zoom shrinks about as 1/nodes (measured: 0.138 at 353 nodes of the bundled data), and labels grow
+    as nodes to stay readable when the whole map is in view.
 
     >>> node_font(100), node_font(600)
-    (20, 40)
+    (20, 80)
     """
-    return max(NODE_FONT, round(NODE_FONT * math.sqrt(nodes / FONT_REFERENCE_NODES)))
+    return max(NODE_FONT, round(NODE_FONT * nodes / FONT_REFERENCE_NODES))
 
 
 EDGE_FONT = 13
@@ -566,6 +567,8 @@ def map_title(
         filters.append("type: " + ", ".join(f"{t} ({RELATIONSHIP_RULES[t].zh})" for t in types))
     if places:
         filters.append("region: " + ", ".join(graph.nodes[p]["name"] if p in graph else p for p in places))
+    if graph.graph.get("period"):  # set by network.in_time for --as-of / --between / --dated-only
+        filters.append(f"time: {graph.graph['period']}")
     return title, " · ".join(filters)
 
 

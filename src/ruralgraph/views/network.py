@@ -443,7 +443,8 @@ def pairing_bridges(network: nx.Graph, top: int | None = None) -> list[dict[str,
 def in_time(graph: nx.MultiDiGraph, window: TimeWindow) -> nx.MultiDiGraph:
     """The property graph as it stood in ``window``: relationships whose interval (``valid_from``,
     ``valid_to``) overlaps it, undated ones unless the window leaves them out; PART_OF and other
-    timeless relationships always. The same rule as the query files' ``time_*`` parameters.
+    timeless relationships always. The same rule as the query files' ``time_*`` parameters. The
+    graph's ``period`` attribute says which time it shows.
 
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("a", "b", relationship="ASSISTS", valid_from=dt.date(2016, 1, 1))
@@ -461,4 +462,5 @@ def in_time(graph: nx.MultiDiGraph, window: TimeWindow) -> nx.MultiDiGraph:
         and not window.keeps(data.get("valid_from"), data.get("valid_to"))
     ]
     kept.remove_edges_from(dropped)
+    kept.graph["period"] = window.describe()  # map titles name it
     return kept
