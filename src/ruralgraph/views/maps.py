@@ -425,7 +425,8 @@ def build_map(
     betweenness = map_betweenness(simple)
     top = max(betweenness.values(), default=0) or 1
     geo = layout == "geo"
-    font = node_font(graph.number_of_nodes())
+    # Geographic positions are fixed, so labels do not grow with the map: they would cover it.
+    font = NODE_FONT if geo else node_font(graph.number_of_nodes())
     sizes = {n: 34 if n == keep else 12 + 22 * betweenness.get(n, 0) / top for n in graph}
     names = {n: wrapped(str(d.get("name", n))) for n, d in graph.nodes(data=True)}
     boxes = {
