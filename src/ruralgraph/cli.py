@@ -133,71 +133,58 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def time_options(command: F) -> F:
-    """Give a question --as-of, --between and --dated-only, declared once here; it receives ``when``,
-    the keyword arguments every question of the API takes (``api.Graph.query``)."""
-    signature = inspect.signature(command, eval_str=True)
-    kept = [p for p in signature.parameters.values() if p.name != "when"]
-    added = [
-        inspect.Parameter("as_of", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=AsOfOption),
-        inspect.Parameter("between", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=BetweenOption),
-        inspect.Parameter("dated_only", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=DatedOnlyOption),
-    ]
+def _shared_options(into: str, options: dict[str, tuple[Any, Any]], collect: Callable[..., Any]) -> Callable[[F], F]:
+    """A decorator that gives a command the ``options`` (name → (default, annotation)) and calls it
+    with ``into=collect(values, kwargs)`` in their place, so options shared by many commands are
+    declared once (``store_options``, ``time_options``, ``page_options``)."""
 
-    @functools.wraps(command)
-    def wrapper(
-        *args: Any,
-        as_of: str | None = None,
-        between: tuple[str, str] | None = None,
-        dated_only: bool = False,
-        **kwargs: Any,
-    ) -> Any:
-        when = {"as_of": as_of, "between": between, "dated_only": dated_only}
-        return command(*args, when=when, **kwargs)
+    def decorate(command: F) -> F:
+        signature = inspect.signature(command, eval_str=True)
+        kept = [p for p in signature.parameters.values() if p.name != into]
+        added = [
+            inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+            for name, (default, annotation) in options.items()
+        ]
 
-    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
-    return wrapper  # type: ignore[return-value]
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            values = {name: kwargs.pop(name, default) for name, (default, _) in options.items()}
+            return command(*args, **{into: collect(values, kwargs)}, **kwargs)
+
+        wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
+        wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
 
 
-def page_options(command: F) -> F:
-    """Give a question --limit and --offset, declared once here; it receives ``page``, the ``limit``
-    and ``offset`` every question of the API takes. Without --limit a table shows ``TABLE_LIMIT``
-    rows and json or csv ``ANSWER_LIMIT``; ``--limit 0`` shows them all."""
-    signature = inspect.signature(command, eval_str=True)
-    kept = [p for p in signature.parameters.values() if p.name != "page"]
-    added = [
-        inspect.Parameter("limit", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=PageLimitOption),
-        inspect.Parameter("offset", inspect.Parameter.KEYWORD_ONLY, default=0, annotation=PageOffsetOption),
-    ]
-
-    @functools.wraps(command)
-    def wrapper(*args: Any, limit: int | None = None, offset: int = 0, **kwargs: Any) -> Any:
-        if limit is None:
-            limit = TABLE_LIMIT if kwargs.get("fmt", "table") == "table" else ANSWER_LIMIT
-        return command(*args, page={"limit": limit or None, "offset": offset}, **kwargs)
-
-    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
-    return wrapper  # type: ignore[return-value]
+time_options = _shared_options(
+    "when",
+    {"as_of": (None, AsOfOption), "between": (None, BetweenOption), "dated_only": (False, DatedOnlyOption)},
+    lambda values, _: values,
+)
+time_options.__doc__ = """Give a question --as-of, --between and --dated-only; it receives ``when``, the
+keyword arguments every question of the API takes (``api.Graph.query``)."""
 
 
-def store_options(command: F) -> F:
-    """Give a command the --db and --neo4j options, declared once here; it receives ``settings``."""
-    signature = inspect.signature(command, eval_str=True)
-    kept = [p for p in signature.parameters.values() if p.name != "settings"]
-    added = [
-        inspect.Parameter("db", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=DbOption),
-        inspect.Parameter("neo4j", inspect.Parameter.KEYWORD_ONLY, default=None, annotation=Neo4jOption),
-    ]
+def _page(values: dict[str, Any], kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``limit`` and ``offset``: without --limit a table shows ``TABLE_LIMIT`` rows and json or csv
+    ``ANSWER_LIMIT``; ``--limit 0`` shows them all."""
+    limit = values["limit"]
+    if limit is None:
+        limit = TABLE_LIMIT if kwargs.get("fmt", "table") == "table" else ANSWER_LIMIT
+    return {"limit": limit or None, "offset": values["offset"]}
 
-    @functools.wraps(command)
-    def wrapper(*args: Any, db: Path | None = None, neo4j: str | None = None, **kwargs: Any) -> Any:
-        return command(*args, settings=StoreSettings.resolve(db=db, neo4j=neo4j), **kwargs)
 
-    wrapper.__signature__ = signature.replace(parameters=[*kept, *added])  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {p.name: p.annotation for p in [*kept, *added]}
-    return wrapper  # type: ignore[return-value]
+page_options = _shared_options("page", {"limit": (None, PageLimitOption), "offset": (0, PageOffsetOption)}, _page)
+page_options.__doc__ = """Give a question --limit and --offset; it receives ``page`` (see ``_page``)."""
+
+store_options = _shared_options(
+    "settings",
+    {"db": (None, DbOption), "neo4j": (None, Neo4jOption)},
+    lambda values, _: StoreSettings.resolve(**values),
+)
+store_options.__doc__ = """Give a command the --db and --neo4j options; it receives ``settings``."""
 
 
 def say(message: str) -> None:

@@ -489,13 +489,14 @@ class Answer:
         chains as arrows (``ruralgraph.present``); ``to_dicts`` keeps every field. A page short of
         the whole answer says which rows it shows (``showing 1–100 of 141,406``); asked about a
         time, the caption says how many rows rest only on undated relationships."""
-        shown = readable(self.query, self.to_dicts())
+        rows = self.to_dicts()
+        shown = readable(self.query, rows)
         notes = [shown.caption] if shown.caption else []
         notes += self.notes()
         window = self.window
         if window is not None:
             note = window.describe()
-            undated = len(self.undated())
+            undated = sum(_only_undated(row) for row in rows)
             if undated and window.undated:
                 note += (
                     f"; {undated} of {len(self.rows)} rows rest only on undated relationships (--dated-only drops them)"
