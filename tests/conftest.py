@@ -117,6 +117,15 @@ def neo4j_settings(uri: str) -> StoreSettings:
     )
 
 
+@pytest.fixture(autouse=True)
+def default_store_outside_the_checkout(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A command given no --db uses $RURALGRAPH_DB, else ./ruralgraph.kgl: point it at a fresh path, so
+    the store that the README's `ruralgraph demo` leaves in the checkout never joins a test."""
+    monkeypatch.setenv("RURALGRAPH_DB", str(tmp_path_factory.mktemp("default-store") / "ruralgraph.kgl"))
+
+
 @pytest.fixture(params=ENGINES)
 def empty_settings(request: pytest.FixtureRequest, tmp_path: Path) -> StoreSettings:
     """Settings for an empty store of each engine (Neo4j is cleared for every test)."""
