@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 
 import ruralgraph
 from conftest import Neo4jServer, neo4j_settings, run_cli, snapshot, store_args
-from ruralgraph.errors import InvalidInput, QueryError, RuralgraphError
-from ruralgraph.faults import POINTS
+from ruralgraph.errors import InvalidInput, QueryError, RuralgraphError, StoreError
+from ruralgraph.faults import NEO4J_ONLY, POINTS
 from ruralgraph.loading.load import load
 from ruralgraph.queries import ask
 from ruralgraph.resources import data_dir
 from ruralgraph.store import StoreSettings, open_store
+from ruralgraph.store import neo4j as neo4j_store
 from ruralgraph.store.chunks import Chunk
 from ruralgraph.store.statements import nodes_statement, relationships_statement
 from ruralgraph.tools.synth import write_synthetic
@@ -275,7 +276,7 @@ WRITE_PATHS = {"merge": [], "bulk": ["--replace"]}
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", WRITE_PATHS)
-@pytest.mark.parametrize("point", [p for p in POINTS if p != "after-save"])
+@pytest.mark.parametrize("point", [p for p in POINTS if p != "after-save" and p not in NEO4J_ONLY])
 def test_killing_a_load_at_any_point_leaves_the_previous_graph(
     point: str, path: str, seed_db: Path, synth_s: Path, tmp_path: Path
 ) -> None:
@@ -409,6 +410,32 @@ def test_a_neo4j_load_killed_mid_batch_is_never_seen_and_swept_by_the_next_write
     writer.communicate(timeout=60)
     with open_store(settings, writable=True) as store:
         assert snapshot(store) == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("how", NEO4J_WRITES)
+def test_a_neo4j_load_killed_while_it_is_made_part_of_the_graph_is_finished_by_the_next_writer(
+    how: str, neo4j_uri: str, synth_s: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = neo4j_settings(neo4j_uri)
+    replace = how == "replace"
+    load([data_dir()], settings, replace=True)
+    load([synth_s], settings, replace=replace)
+    with open_store(settings) as store:
+        complete = snapshot(store)
+    load([data_dir()], settings, replace=True)
+    # paused after its first batch is published: part of it is in the graph, part not yet
+    writer = run_ruralgraph("load", str(synth_s), "--neo4j", neo4j_uri, *NEO4J_WRITES[how], fault="pause:mid-publish")
+    wait_until_paused(writer)
+    monkeypatch.setattr(neo4j_store, "PUBLISH_WAIT_S", 0.5)
+    with pytest.raises(StoreError, match="is being made part of the graph and has not finished"):
+        open_store(settings)  # a reader waits for it rather than see part of it
+    writer.kill()
+    writer.communicate(timeout=60)
+    with pytest.raises(StoreError, match="stopped while it was being made part of the graph"):
+        open_store(settings)
+    with open_store(settings, writable=True) as store:  # the next writer finishes the load
+        assert snapshot(store) == complete
 
 
 def test_a_second_neo4j_load_is_refused_while_one_runs(neo4j_uri: str, synth_s: Path) -> None:

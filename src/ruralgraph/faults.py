@@ -3,8 +3,8 @@
 ``RURALGRAPH_FAULT=kill:POINT`` kills the process with SIGKILL when the load reaches POINT;
 ``RURALGRAPH_FAULT=pause:POINT`` prints "paused at POINT" to standard error and waits until its
 standard input closes (so a test can act while a load is half done, with no sleeps). Points, in
-order: after-validation, mid-write (after the first chunk), before-commit, before-save (kglite),
-after-save (kglite). Unset, a checkpoint costs one dictionary look-up.
+order: after-validation, mid-write (after the first chunk), before-commit, mid-publish (Neo4j: after
+the first batch made part of the graph), before-save (kglite), after-save (kglite). Unset, a checkpoint costs one dictionary look-up.
 """
 
 from __future__ import annotations
@@ -13,7 +13,9 @@ import os
 import signal
 import sys
 
-POINTS = ("after-validation", "mid-write", "before-commit", "before-save", "after-save")
+POINTS = ("after-validation", "mid-write", "before-commit", "mid-publish", "before-save", "after-save")
+NEO4J_ONLY = ("mid-publish",)
+KGLITE_ONLY = ("before-save", "after-save")
 
 
 def checkpoint(point: str) -> None:

@@ -9,10 +9,12 @@ size of the load. Reads run in READ access mode, where Neo4j itself refuses writ
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import time
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 import neo4j
 import neo4j.time
@@ -31,7 +33,11 @@ CONNECT_TIMEOUT_S = 5.0
 # A load's own marks (see Neo4jStore._write): no model label, so no query of ruralgraph sees them.
 STAGED = "_Staged"  # a node a load has committed but not yet made part of the graph
 RETIRED = "_Retired"  # a node a replace load has taken out of the graph, deleted after it
+PUBLISHING = "_Publishing"  # the one node that says a committed load is being made part of the graph
+DEFERRED = "_Deferred"  # a chunk of rows that change the visible graph, kept until the load is published
 LOAD_METADATA = "ruralgraph_load"  # the metadata key of the transaction a running load holds open
+# How long a reader waits for a load that is being published (made part of the graph) to finish.
+PUBLISH_WAIT_S = 600.0
 # How long a load's tagged transaction may outlive its process: the server ends it when it notices
 # the closed connection, which took it up to 0.3 s after a kill -9 in tests on this machine.
 DEAD_LOAD_GRACE_S = 5.0
@@ -135,31 +141,37 @@ class Neo4jStore(Store):
         return rows
 
     def _write(self, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> None:
-        """Every chunk or nothing, in batches committed as staged and made part of the graph at the end.
+        """Every chunk or nothing: batches committed as staged, one small commit, then made part of the graph.
 
         How a load stays all or nothing without one giant transaction (which needs a heap the size
-        of the load):
+        of the load; measured at about 7 KiB per node for the relabelling alone):
 
         1. While it runs, the load holds an idle transaction tagged ``ruralgraph_load`` (its
            metadata): that is how another process knows a load is alive. It dies with the
            loading process or the server.
-        2. Whatever a dead load left (nodes labelled ``_Staged`` or ``_Retired``) is deleted first.
-        3. Each chunk is committed in its own transaction as **staged**: new nodes carry only the
+        2. Whatever a dead load left is dealt with first (``_recover``): a committed one is
+           finished, an uncommitted one's batches are deleted.
+        3. **Staging.** Each chunk is committed in its own transaction: new nodes carry only the
            label ``_Staged`` (their label kept in ``_label``), never a model label nor
-           ``model.ENTITY_LABEL``, and relationships are created only between staged nodes. Every
-           query of ruralgraph starts from a labelled node (the shared label or a model label),
-           and counts count from one, so no reader sees any of it.
-        4. One final transaction makes the load real: with ``replace`` the old nodes lose their
-           labels (becoming ``_Retired``), the staged nodes get theirs, and what a load into a
-           non-empty store changes in the visible graph (properties of nodes it already holds,
-           relationships that touch them) is MERGEd. Its size is the load's node count plus
-           those changes, not its relationships.
-        5. The retired nodes are deleted, in batches, after the commit.
+           ``model.ENTITY_LABEL``, and relationships are created only between staged nodes. What
+           would change the visible graph (properties of nodes it already holds, relationships
+           that touch them) is kept as ``_Deferred`` chunks. Every query of ruralgraph starts from
+           a labelled node, so no reader sees any of it.
+        4. **The commit point**: one small transaction checks the staged count and creates the
+           ``_Publishing`` node. Before it, a failure or a kill leaves the graph as it was (the
+           staged batches are deleted now or by the next writer); from it on, the load happens.
+        5. **Publishing**, in batches of ``write_batch_rows`` (``_publish``): with ``replace`` the
+           old nodes lose their labels (``_Retired``); the staged nodes get theirs; the deferred
+           chunks are MERGEd; then ``_Publishing`` is deleted and the retired nodes too. Every
+           step is idempotent and records its phase, so a load killed while publishing is
+           finished by the next writer (roll-forward), and a reader that opens meanwhile waits
+           for it (or, if the load died, is told to open the store for writing once).
 
-        A failure before the final commit deletes the staged batches; a crash leaves them, unseen,
-        until the next writable open or load deletes them (step 2).
+        The price of small transactions: a reader that was already open while a load publishes can
+        see part of it for those seconds; a reader opened then waits until it is complete.
         """
         load = uuid.uuid4().hex
+        committed = False
         try:
             with self._session(write=True) as session, self._session(write=False) as holding:
                 holder = holding.begin_transaction(metadata={LOAD_METADATA: load})
@@ -169,24 +181,26 @@ class Neo4jStore(Store):
                         raise StoreError(
                             f"another ruralgraph load is writing to Neo4j at {self.uri}; wait for it to finish"
                         )
-                    self._sweep(session)
-                    self._staged_write(session, chunks, progress, replace)
+                    self._recover(session)
+                    staged_count = self._stage(session, chunks, progress, replace)
+                    checkpoint("before-commit")
+                    self._commit(session, staged_count, replace)
+                    committed = True
+                    self._publish(session)
                 finally:
                     holder.close()
                 self._delete_marked(session, RETIRED)
         except (ServiceUnavailable, DriverError) as error:
-            raise StoreError(f"lost the connection to Neo4j at {self.uri}; nothing was written") from error
+            raise StoreError(f"lost the connection to Neo4j at {self.uri}; {_what_happened(committed)}") from error
         except Neo4jError as error:
-            self._sweep_quietly()
-            raise StoreError(_load_refused(error)) from error
+            self._recover_quietly()
+            raise StoreError(_load_refused(error, committed)) from error
         except BaseException:
-            self._sweep_quietly()
+            self._recover_quietly()
             raise
 
-    def _staged_write(
-        self, session: neo4j.Session, chunks: Iterable[Chunk], progress: Progress | None, replace: bool
-    ) -> None:
-        """Steps 3 and 4 of ``_write``: the staged batches, then the final transaction."""
+    def _stage(self, session: neo4j.Session, chunks: Iterable[Chunk], progress: Progress | None, replace: bool) -> int:
+        """Step 3 of ``_write``: every chunk committed as staged or deferred; how many nodes were staged."""
         # A unique constraint, not a plain index: the planner then always seeks staged ids through it,
         # even in plans made while the label was still empty.
         session.run(f"CREATE CONSTRAINT staged_id IF NOT EXISTS FOR (n:`{STAGED}`) REQUIRE n.id IS UNIQUE").consume()
@@ -194,7 +208,8 @@ class Neo4jStore(Store):
         empty = replace or session.run(f"MATCH (n:`{ENTITY_LABEL}`) RETURN count(n) AS n").single(strict=True)["n"] == 0
         staged: set[str] = set()  # ids of the nodes this load stages (a load into a non-empty store)
         staged_count = 0
-        deferred: list[Chunk] = []  # what changes the visible graph: written in the final transaction
+        deferred: list[Chunk] = []  # what changes the visible graph: published after the commit
+        seq = 0  # the order of the deferred chunks (nodes before relationships, as they came)
         for chunk in tracked(chunks, progress):
             if isinstance(chunk.group, str):
                 rows = chunk.rows if empty else self._new_nodes(session, chunk, deferred)
@@ -205,29 +220,116 @@ class Neo4jStore(Store):
             else:
                 rows = chunk.rows if empty else _between_staged(chunk, staged, deferred)
                 statement = staged_relationships_statement(chunk.group)
-            if rows:
-                with session.begin_transaction() as tx:
+            if not rows and not deferred:
+                continue
+            with session.begin_transaction() as tx:
+                if rows:
                     tx.run(statement, rows=rows).consume()
-                    tx.commit()
-        checkpoint("before-commit")
+                for kept in deferred:
+                    tx.run(
+                        f"CREATE (:`{DEFERRED}` {{seq: $seq, grp: $grp, rows: $rows}})",
+                        seq=seq,
+                        grp=json.dumps(kept.group),
+                        rows=encode_rows(kept.rows),
+                    ).consume()
+                    seq += 1
+                tx.commit()
+            deferred.clear()
+        return staged_count
+
+    def _commit(self, session: neo4j.Session, staged_count: int, replace: bool) -> None:
+        """Step 4 of ``_write``: the load's commit point, one small transaction."""
         with session.begin_transaction() as tx:
-            if replace:
-                for label in LABELS:
-                    tx.run(f"MATCH (n:`{label}`) SET n:`{RETIRED}` REMOVE n:`{label}`:`{ENTITY_LABEL}`").consume()
-            promoted = 0
+            found = tx.run(f"MATCH (n:`{STAGED}`) RETURN count(n) AS n").single(strict=True)["n"]
+            if found != staged_count:  # something else deleted or added staged nodes: commit nothing
+                raise StoreError(
+                    f"the load staged {staged_count} nodes but found {found} to make real; nothing was written"
+                )
+            tx.run(f"CREATE (:`{PUBLISHING}` {{phase: $phase}})", phase="retire" if replace else "promote").consume()
+            tx.commit()
+
+    def _publish(self, session: neo4j.Session) -> None:
+        """Step 5 of ``_write``: make a committed load part of the graph, batch by batch, from its recorded phase.
+
+        Idempotent: run again after a crash at any point, it finishes the same load.
+        """
+        record = session.run(f"MATCH (p:`{PUBLISHING}`) RETURN p.phase AS phase").single()
+        if record is None:
+            return
+        phase = record["phase"]
+        if phase == "retire":
             for label in LABELS:
-                promoted += tx.run(
-                    f"MATCH (n:`{STAGED}`) WHERE n._label = $label "
+                self._in_batches(
+                    session,
+                    f"MATCH (n:`{label}`) WITH n LIMIT $batch "
+                    f"SET n:`{RETIRED}` REMOVE n:`{label}`:`{ENTITY_LABEL}` RETURN count(*) AS n",
+                )
+            phase = self._next_phase(session, "promote")
+        if phase == "promote":
+            for label in LABELS:
+                self._in_batches(
+                    session,
+                    f"MATCH (n:`{STAGED}`) WHERE n._label = $label WITH n LIMIT $batch "
                     f"SET n:`{label}`:`{ENTITY_LABEL}` REMOVE n:`{STAGED}`, n._label RETURN count(*) AS n",
                     label=label,
-                ).single(strict=True)["n"]
-            if promoted != staged_count:  # something else deleted or added staged nodes: commit nothing
-                raise StoreError(
-                    f"the load staged {staged_count} nodes but found {promoted} to make real; nothing was written"
                 )
-            for chunk in deferred:
-                tx.run(statement_for(chunk), rows=chunk.rows).consume()
-            tx.commit()
+            phase = self._next_phase(session, "deferred")
+        while self._apply_deferred_chunk(session):
+            checkpoint("mid-publish")
+        session.run(f"MATCH (p:`{PUBLISHING}`) DELETE p").consume()
+
+    def _in_batches(self, session: neo4j.Session, statement: str, *, publishing: bool = True, **params: Any) -> None:
+        """Run a ``… LIMIT $batch … RETURN count(*) AS n`` statement, a transaction each, until it touches nothing.
+
+        A batch the server has no memory for is tried again at half the size: a committed load
+        must be able to finish on the server it was committed to.
+        """
+        size = self.write_batch_rows
+        while True:
+            try:
+                touched = session.run(statement, batch=size, **params).single(strict=True)["n"]
+            except Neo4jError as error:
+                size = _smaller_batch(error, size)
+                continue
+            if not touched:
+                return
+            if publishing:
+                checkpoint("mid-publish")
+
+    @staticmethod
+    def _next_phase(session: neo4j.Session, phase: str) -> str:
+        session.run(f"MATCH (p:`{PUBLISHING}`) SET p.phase = $phase", phase=phase).consume()
+        return phase
+
+    def _apply_deferred_chunk(self, session: neo4j.Session) -> bool:
+        """MERGE the first deferred chunk into the graph, then delete it; False when none is left.
+
+        Its rows go in batches (halved when the server has no memory for one); MERGE makes a batch
+        applied twice, after a crash, change nothing.
+        """
+        record = session.run(
+            f"MATCH (d:`{DEFERRED}`) RETURN d.seq AS seq, d.grp AS grp, d.rows AS rows ORDER BY d.seq LIMIT 1"
+        ).single()
+        if record is None:
+            return False
+        group = json.loads(record["grp"])
+        rows = decode_rows(record["rows"])
+        kind: Literal["nodes", "relationships"] = "nodes" if isinstance(group, str) else "relationships"
+        statement = statement_for(Chunk(kind, group if isinstance(group, str) else tuple(group), []))
+        size, start = self.write_batch_rows, 0
+        while start < len(rows):
+            try:
+                session.run(statement, rows=rows[start : start + size]).consume()
+            except Neo4jError as error:
+                size = _smaller_batch(error, size)
+                continue
+            start += size
+        session.run(f"MATCH (d:`{DEFERRED}` {{seq: $seq}}) DELETE d", seq=record["seq"]).consume()
+        return True
+
+    def _publishing(self, session: neo4j.Session) -> bool:
+        """Whether a committed load is being made part of the graph (its ``_Publishing`` node exists)."""
+        return bool(session.run(f"MATCH (p:`{PUBLISHING}`) RETURN count(p) AS n").single(strict=True)["n"])
 
     def _new_nodes(self, session: neo4j.Session, chunk: Chunk, deferred: list[Chunk]) -> list[dict[str, Any]]:
         """The chunk's nodes the graph does not hold (to stage); those it holds go to ``deferred``."""
@@ -262,26 +364,23 @@ class Neo4jStore(Store):
                 return live
             time.sleep(0.05)
 
-    def _sweep(self, session: neo4j.Session) -> None:
-        """Delete what dead loads left: staged batches never made real, retired nodes not yet deleted."""
-        self._delete_marked(session, STAGED)
-        self._delete_marked(session, RETIRED)
+    def _recover(self, session: neo4j.Session) -> None:
+        """Deal with what dead loads left: finish a committed one, delete an uncommitted one's batches."""
+        self._publish(session)
+        for marker in (STAGED, DEFERRED, RETIRED):
+            self._delete_marked(session, marker)
 
     def _delete_marked(self, session: neo4j.Session, marker: str) -> None:
         """Delete every node labelled ``marker`` (with its relationships), a batch per transaction."""
-        while True:
-            deleted = session.run(
-                f"MATCH (n:`{marker}`) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n",
-                batch=self.write_batch_rows,
-            ).single(strict=True)["n"]
-            if not deleted:
-                return
+        self._in_batches(
+            session, f"MATCH (n:`{marker}`) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n", publishing=False
+        )
 
-    def _sweep_quietly(self) -> None:
-        """After a failed load: delete its staged batches if the server still answers (else the next open will)."""
+    def _recover_quietly(self) -> None:
+        """After a failed load: recover if the server still answers (else the next writable open will)."""
         with contextlib.suppress(Neo4jError, DriverError, ServiceUnavailable, OSError), self._session(True) as session:
             if not self._live_loads(session, besides="", grace_s=DEAD_LOAD_GRACE_S):
-                self._sweep(session)
+                self._recover(session)
 
     def apply_schema(self, statements: Iterable[str]) -> None:
         """Create constraints and indexes; each statement says IF NOT EXISTS."""
@@ -295,12 +394,33 @@ class Neo4jStore(Store):
         return f"Neo4j at {self.uri}"
 
     def upgrade(self) -> None:
-        """A writer first deletes what a dead load left (unless a load is running), then ``Store.upgrade``."""
-        if self.writable:
-            with self._session(write=True) as session:
+        """A writer first recovers what a dead load left (unless a load is running); a reader waits for
+        a load being published to finish, or is refused if one died while publishing. Then ``Store.upgrade``.
+        """
+        with self._session(write=self.writable) as session:
+            if self.writable:
                 if not self._live_loads(session, besides="", grace_s=DEAD_LOAD_GRACE_S):
-                    self._sweep(session)
+                    self._recover(session)
+            else:
+                self._wait_for_publishing(session)
         super().upgrade()
+
+    def _wait_for_publishing(self, session: neo4j.Session) -> None:
+        """Return once no load is being published (readers would see part of it); refuse a dead one's graph."""
+        deadline = time.monotonic() + PUBLISH_WAIT_S
+        while self._publishing(session):
+            if not self._live_loads(session, besides="", grace_s=DEAD_LOAD_GRACE_S):
+                raise StoreError(
+                    f"a load into {self.where} stopped while it was being made part of the graph, which "
+                    "holds only part of it now. Open it for writing once to finish that load: any "
+                    "`ruralgraph load` into it does (loading the same files again changes nothing)"
+                )
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"a load into {self.where} is being made part of the graph and has not finished in "
+                    f"{PUBLISH_WAIT_S:g} s; try again when it has"
+                )
+            time.sleep(0.2)
 
     def close(self) -> None:
         """Close the driver and its connections."""
@@ -353,18 +473,63 @@ def received_values(value: Any) -> int:
     return 1
 
 
-def _load_refused(error: Neo4jError) -> str:
+def _what_happened(committed: bool) -> str:
+    """What a failed load did to the graph, as its message says it."""
+    if committed:
+        return (
+            "the load was committed before that, and the next writable open (any `ruralgraph load`) "
+            "finishes making it part of the graph"
+        )
+    return "nothing was written"
+
+
+def _load_refused(error: Neo4jError, committed: bool = False) -> str:
     """What to tell a user whose load Neo4j refused; a load too big for the server's memory says what to do."""
     code = error.code or ""
-    message = f"Neo4j refused the load ({code}); nothing was written"
+    message = f"Neo4j refused the load ({code}); {_what_happened(committed)}"
     if "OutOfMemory" in code:
         message += (
-            ". A batch or the load's final transaction needs more memory than the server allows: raise "
+            ". A batch needs more memory than the server allows: raise "
             "dbms.memory.transaction.total.max (and the heap, server.memory.heap.max_size), or, for the "
             "very largest loads, load into the embedded store and use `ruralgraph export neo4j-csv -o DIR` "
             "with neo4j-admin database import"
         )
     return message
+
+
+def _smaller_batch(error: Neo4jError, size: int) -> int:
+    """Half the batch size, if the server refused a batch for memory and it can shrink; else the error again."""
+    if "MemoryPoolOutOfMemory" not in (error.code or "") or size <= 1:
+        raise error
+    return size // 2
+
+
+def encode_rows(rows: list[dict[str, Any]]) -> str:
+    """Rows as JSON text, dates tagged (deferred chunks are kept in the graph as text until published)."""
+    return json.dumps(rows, ensure_ascii=False, default=_tagged)
+
+
+def decode_rows(text: str) -> list[dict[str, Any]]:
+    """The rows ``encode_rows`` wrote, dates as dates again."""
+    rows: list[dict[str, Any]] = json.loads(text, object_hook=_untagged)
+    return rows
+
+
+def _tagged(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return {"$datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"$date": value.isoformat()}
+    raise TypeError(f"cannot keep a {type(value).__name__} in a deferred chunk")
+
+
+def _untagged(value: dict[str, Any]) -> Any:
+    if len(value) == 1:
+        if "$date" in value:
+            return dt.date.fromisoformat(value["$date"])
+        if "$datetime" in value:
+            return dt.datetime.fromisoformat(value["$datetime"])
+    return value
 
 
 def _query_error(error: ClientError, timeout_ms: int | None) -> QueryError:
