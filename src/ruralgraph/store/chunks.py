@@ -6,8 +6,10 @@ put them into query text; every value travels as a parameter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from queue import Full, Queue
 from typing import Any, Literal
 
 from ruralgraph.model import LABELS, REL_TYPES
@@ -101,3 +103,50 @@ class GraphBatch:
         for group, rel_rows in self.relationships.items():
             for start in range(0, len(rel_rows), size):
                 yield Chunk("relationships", group, rel_rows[start : start + size])
+
+
+def prefetched(chunks: Iterable[Chunk], depth: int = 2) -> Iterator[Chunk]:
+    """The chunks, made ``depth`` ahead in a thread of their own.
+
+    A server-backed store waits for each batch to commit; making the next chunk meanwhile (reading
+    the spool, building rows: Python that releases nothing to the server) overlaps the two. The
+    chunks come in the same order; an error in making one is raised here, where it was due; when
+    the consumer stops early, the thread stops at its next chunk.
+    """
+    done = object()
+    queue: Queue[object] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def make() -> None:
+        try:
+            for chunk in chunks:
+                while not stop.is_set():
+                    try:
+                        queue.put(chunk, timeout=0.1)
+                        break
+                    except Full:
+                        continue
+                if stop.is_set():
+                    return
+            queue.put(done)
+        except BaseException as error:  # handed to the consumer, raised there
+            queue.put(_Failed(error))
+
+    maker = threading.Thread(target=make, name="ruralgraph-chunks", daemon=True)
+    maker.start()
+    try:
+        while True:
+            item = queue.get()
+            if item is done:
+                return
+            if isinstance(item, _Failed):
+                raise item.error
+            assert isinstance(item, Chunk)
+            yield item
+    finally:
+        stop.set()
+
+
+@dataclass
+class _Failed:
+    error: BaseException

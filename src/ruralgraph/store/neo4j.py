@@ -26,7 +26,7 @@ from ruralgraph.faults import checkpoint
 from ruralgraph.model import ENTITY_LABEL, LABELS
 from ruralgraph.settings import StoreSettings, check_neo4j_uri, redact_uri
 from ruralgraph.store.base import WRITE_REFUSED, Progress, Row, Store, timed_out, tracked, work_refused
-from ruralgraph.store.chunks import Chunk, RelGroup, check_group, check_label
+from ruralgraph.store.chunks import Chunk, RelGroup, check_group, check_label, prefetched
 from ruralgraph.store.statements import statement_for
 
 CONNECT_TIMEOUT_S = 5.0
@@ -210,7 +210,7 @@ class Neo4jStore(Store):
         staged_count = 0
         deferred: list[Chunk] = []  # what changes the visible graph: published after the commit
         seq = 0  # the order of the deferred chunks (nodes before relationships, as they came)
-        for chunk in tracked(chunks, progress):
+        for chunk in tracked(prefetched(chunks), progress):
             if isinstance(chunk.group, str):
                 rows = chunk.rows if empty else self._new_nodes(session, chunk, deferred)
                 if not empty:
