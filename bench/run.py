@@ -69,6 +69,33 @@ def dataset(size: str, seed: int = 7) -> Path:
     return path
 
 
+START_RUNS = 7
+
+
+def start_times(work: Path) -> dict[str, float]:
+    """Seconds from a fresh process to its answer, median of ``START_RUNS``: bare Python (the floor),
+    importing the CLI, and ``ruralgraph partners crdf`` on the bundled data (the issue's target).
+    """
+    from ruralgraph.resources import data_dir
+
+    db = work / "bundled.kgl"
+    load([data_dir()], StoreSettings(db=db))
+    commands = {
+        "python_s": [sys.executable, "-c", "pass"],
+        "import_cli_s": [sys.executable, "-c", "import ruralgraph.cli"],
+        "partners_s": [sys.executable, "-m", "ruralgraph", "partners", "crdf", "--db", str(db)],
+    }
+    figures: dict[str, float] = {}
+    for name, command in commands.items():
+        runs = []
+        for _ in range(START_RUNS):
+            start = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            runs.append(time.perf_counter() - start)
+        figures[name] = round(statistics.median(runs), 3)
+    return figures
+
+
 def validation_seconds(path: Path) -> float:
     """Pass 1 alone: reading and validating every record, as the loader does before writing."""
     from ruralgraph.loading.load import check
@@ -466,6 +493,16 @@ def markdown(results: dict[str, Any], command: str) -> str:
     for f in results["sizes"]:
         for row in f.get("maps", []):
             lines.append(f"| {f['size']} | {row['nodes']} | {row['seconds']} | {row['html_kib']} |")
+    if "start" in results:
+        start = results["start"]
+        lines += [
+            "",
+            f"## Start-up (seconds from a fresh process, median of {START_RUNS})",
+            "",
+            "| bare `python -c pass` | `import ruralgraph.cli` | `ruralgraph partners crdf` on the bundled data |",
+            "|---|---|---|",
+            f"| {start['python_s']} | {start['import_cli_s']} | {start['partners_s']} |",
+        ]
     lines += ["", "## Targets (issue 17) against what this run reached", "", *target_lines(results)]
     lines += ["", "## Notes", "", *results.get("notes", [])]
     return "\n".join(lines) + "\n"
@@ -502,6 +539,26 @@ def target_lines(results: dict[str, Any]) -> list[str]:
         lines.append(
             f"| on {size}, Neo4j loader ≥ 20 × naive | {neo['ratios']['neo4j_load_vs_naive']} ×{note} | "
             f"{verdict(neo['size'] == size and neo['ratios']['neo4j_load_vs_naive'] >= 20)} |"
+        )
+    for f in results["sizes"]:
+        if "neo4j_load" in f and f["size"] in ("M", "L"):
+            rate = f["neo4j_load"]["rels_per_s"]
+            lines.append(
+                f"| on {f['size']}, Neo4j loader ≥ 50,000 relationships/s into an empty Neo4j | {rate:,.0f} /s | "
+                f"{verdict(rate >= 50_000)} |"
+            )
+    if "L" not in {f["size"] for f in results["sizes"] if "neo4j_load" in f}:
+        lines.append("| L loads into Neo4j on a 1–2 GiB heap, default transaction memory | not run | **not met** |")
+    else:
+        lines.append(
+            "| L loads into Neo4j on a 1–2 GiB heap, default transaction memory | loaded (heap "
+            f"{results.get('neo4j_heap', '2g')}) | met |"
+        )
+    if "start" in results:
+        partners_s = results["start"]["partners_s"]
+        lines.append(
+            f"| `ruralgraph partners X` on the bundled data < 0.3 s | {partners_s} s (bare Python "
+            f"{results['start']['python_s']} s) | {verdict(partners_s < 0.3)} |"
         )
     for name, figure in largest["kglite_queries"].items():
         beside = largest.get("neo4j_queries", {}).get(name)
@@ -599,6 +656,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     try:
         with tempfile.TemporaryDirectory(prefix="ruralgraph-bench-") as work:
             results = {"machine": machine(), "date": time.strftime("%Y-%m-%d"), "sizes": [], "notes": NOTES}
+            results["start"] = start_times(Path(work))
+            if neo4j:
+                results["neo4j_heap"] = args.neo4j_heap if server is not None else "the server's own"
             for size in args.size:
                 results["sizes"].append(
                     run_size(
