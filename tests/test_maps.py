@@ -226,7 +226,22 @@ def test_the_figure_is_the_same_every_time_with_a_chinese_font_and_a_legend(seed
         assert run_cli("figure", "-o", str(target), "--db", str(seed_db)).exit_code == 0
     text = first.read_text(encoding="utf-8")
     assert text == second.read_text(encoding="utf-8")
-    assert "中国乡村发展基金会" in text and "kind / node type" in text and "联合发起" in text
+    # The most connected node is labelled first; edge labels are the vocabulary's Chinese ones.
+    assert "国家乡村振兴重点帮扶县" in text and "kind / node type" in text
+    assert any(f">{rule.zh}<" in text for rule in RELATIONSHIP_RULES.values())
+
+
+@pytest.mark.slow
+def test_the_figure_fits_a_page_with_labels_of_9_pt(seed_db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "fig.svg"
+    result = run_cli("figure", "-o", str(target), "--db", str(seed_db))
+    assert result.exit_code == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    width = float(re.search(r'<svg[^>]*width="([0-9.]+)pt"', text).group(1))
+    sizes = [float(size) for size in re.findall(r"font-size: ([0-9.]+)px", text)]
+    assert width <= 7.0 * 72, "the figure is wider than a page's text"
+    assert sizes and min(sizes) >= 9.0, "a label is smaller than 9 pt at the figure's own size"
+    assert int(re.search(r"(\d+) labelled", result.stderr).group(1)) >= 40
 
 
 def dated_graph() -> nx.MultiDiGraph:
