@@ -794,7 +794,10 @@ def figure(
             labels=labels,
             **when,
         )
-    say(f"wrote {output}: {result.nodes} nodes, {result.edges} relationships; font: {result.font}")
+    say(
+        f"wrote {output}: {result.nodes} nodes, {result.edges} relationships; {result.labelled} labelled where their "
+        f"names fit at 9 pt (the map names the rest); font: {result.font}"
+    )
     if result.warning:
         say(f"warning: {result.warning}")
 

@@ -195,22 +195,37 @@ def _near_places(graph: nx.MultiDiGraph, places: set[str]) -> set[str]:
 LABEL_LANGUAGES = ("zh", "en")
 LAYOUTS = ("network", "geo")
 FOCUS_COLOUR = "#ffb300"
-NODE_FONT = 20  # px at zoom 1: the layout spreads nodes so that the fitted view stays near zoom 1
-FONT_REFERENCE_NODES = 150  # up to this many nodes NODE_FONT reads at the fitted zoom; above, labels grow
-
-
-def node_font(nodes: int) -> int:
-    """Label size at zoom 1 for a map of ``nodes`` nodes: components are packed in rows, so the fitted
-    zoom shrinks about as 1/nodes (measured: 0.138 at 353 nodes of the bundled data), and labels grow
-    as nodes to stay readable when the whole map is in view.
-
-    >>> node_font(100), node_font(600)
-    (20, 80)
-    """
-    return max(NODE_FONT, round(NODE_FONT * nodes / FONT_REFERENCE_NODES))
+NODE_FONT = 20  # px at zoom 1: the room the layout keeps for each label (the labeller sizes them on screen)
 
 
 EDGE_FONT = 13
+LABEL_PX = 11  # no label is drawn smaller than this on screen (CSS px), at any zoom
+HUBS = 10  # the most connected nodes, whose labels are drawn a little larger
+FOCUS_PX, HUB_PX, NAME_PX, EDGE_PX = 18, 15, 13, 12  # labels' size on screen (CSS px), whatever the zoom
+# vis-network draws a label only from drawThreshold - 1 px on screen; maxVisible never caps ours.
+_THRESHOLD: dict[str, Any] = {"enabled": False, "drawThreshold": LABEL_PX + 1, "maxVisible": 1000}
+
+
+def label_ranks(simple: nx.Graph, betweenness: dict[Any, float], focus: str | None = None) -> dict[Any, int]:
+    """The order in which labels claim room on a map, 0 first: the focus, then by degree, then by
+    betweenness, then by id (so the same graph gives the same order every time).
+
+    >>> label_ranks(nx.Graph([("a", "b"), ("a", "c"), ("c", "d")]), {"c": 0.6, "a": 0.5})
+    {'c': 0, 'a': 1, 'b': 2, 'd': 3}
+    """
+    order = sorted(simple, key=lambda n: (n != focus, -simple.degree(n), -betweenness.get(n, 0.0), str(n)))
+    return {node: rank for rank, node in enumerate(order)}
+
+
+def label_px(rank: int, focus: bool = False) -> int:
+    """A label's size on screen in CSS px: the focus largest, the ``HUBS`` most connected next.
+
+    >>> label_px(0, True), label_px(3), label_px(HUBS)
+    (18, 15, 13)
+    """
+    return FOCUS_PX if focus else HUB_PX if rank < HUBS else NAME_PX
+
+
 SPACING = 170  # px between neighbours in the starting layout
 SPRING_ROUNDS = 150
 SPRING_LIMIT = 500  # components this large start from a seeded scatter (no scipy needed)
@@ -425,9 +440,11 @@ def build_map(
     betweenness = map_betweenness(simple)
     top = max(betweenness.values(), default=0) or 1
     geo = layout == "geo"
-    # Geographic positions are fixed, so labels do not grow with the map: they would cover it.
-    font = NODE_FONT if geo else node_font(graph.number_of_nodes())
+    # The layout keeps room for labels at NODE_FONT; the page's labeller (_LABELS) then draws, at every
+    # zoom, the labels that fit at LABEL_PX or more on screen, most important first.
+    font = NODE_FONT
     sizes = {n: 34 if n == keep else 12 + 22 * betweenness.get(n, 0) / top for n in graph}
+    ranks = label_ranks(simple, betweenness, keep)
     names = {n: wrapped(str(d.get("name", n))) for n, d in graph.nodes(data=True)}
     boxes = {
         n: label_box(names[n], MODEL_BY_LABEL[d["node_type"]].shape, font + (6 if n == keep else 0), sizes[n])
@@ -454,6 +471,10 @@ def build_map(
             x=x,
             y=y,
             physics=physics,
+            # Read by the labeller: the order in which labels claim room, and their size on screen.
+            rgRank=ranks[node],
+            rgPx=label_px(ranks[node], focus),
+            **({"widthConstraint": {"minimum": sizes[node]}} if model.shape == "box" else {}),
         )
     ordered = sorted(graph.edges(data=True), key=lambda e: (e[0], e[1], e[2]["relationship"]))
     spans = [edge_years(data) for _, _, data in ordered]
@@ -465,7 +486,7 @@ def build_map(
             label=edge_label(data["relationship"], labels),
             title=_edge_tooltip(data, titles),
             arrows="to",
-            font={"size": EDGE_FONT, "align": "middle", "strokeWidth": 3},
+            font={"size": EDGE_FONT, "align": "horizontal", "strokeWidth": 3},
             color="#9e9e9e",
             rgFrom=first,
             rgTo=last,
@@ -713,14 +734,18 @@ def _options(geo: bool = False, physics_on: bool = False) -> dict[str, Any]:
         },
         "stabilization": {"enabled": physics_on, "iterations": 400, "fit": True},
     }
-    return {
+    options: dict[str, Any] = {
         "physics": physics,
-        # vis-network hides labels below 5 px when zoomed out; Chinese names stay readable down to 2 px.
-        "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": 2}}},
+        # vis-network draws no label smaller than drawThreshold - 1 px on screen: the labeller hides a
+        # label by shrinking it below that. Labels stay plain when hovered or selected, so that a label
+        # never grows into its neighbours.
+        "nodes": {"scaling": {"label": _THRESHOLD}, "labelHighlightBold": False},
+        "edges": {"scaling": {"label": _THRESHOLD}, "labelHighlightBold": False},
         "interaction": {"hover": True, "tooltipDelay": 120, "navigationButtons": False},
-        # Geographic maps draw each link as an arc, so that assistance from east to west reads as one.
-        "edges": {"smooth": {"type": "curvedCW", "roundness": 0.2} if geo else {"type": "continuous"}},
     }
+    # Geographic maps draw each link as an arc, so that assistance from east to west reads as one.
+    options["edges"]["smooth"] = {"type": "curvedCW", "roundness": 0.2} if geo else {"type": "continuous"}
+    return options
 
 
 _GLYPHS = {"dot": "●", "box": "▬", "diamond": "◆", "triangle": "▲", "square": "■", "star": "★", "hexagon": "⬢"}
@@ -808,22 +833,7 @@ _REPORT_DRAWING = """
     body.setAttribute("data-resources", JSON.stringify(
       performance.getEntriesByType("resource").map(function (e) { return e.name; })));
     body.setAttribute("data-errors", JSON.stringify(window.rgErrors));
-    if (body.getAttribute("data-physics") === "off" && !body.hasAttribute("data-label-overlaps")) {
-      body.setAttribute("data-label-overlaps", JSON.stringify(rgLabelOverlaps()));
-    }
   });
-  // Pairs of nodes whose boxes, label included, overlap as drawn (vis-network's own bounding boxes).
-  function rgLabelOverlaps() {
-    var ids = nodes.getIds(), boxes = ids.map(function (id) { return network.getBoundingBox(id); }), found = [];
-    for (var i = 0; i < ids.length; i++) {
-      for (var j = i + 1; j < ids.length; j++) {
-        var a = boxes[i], b = boxes[j];
-        var apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
-        if (!apart) { found.push([ids[i], ids[j]]); }
-      }
-    }
-    return found;
-  }
   // The search box: type a name (or part of one), press Enter, and the map selects and centres it.
   function rgFind(text) {
     text = (text || "").trim();
@@ -833,6 +843,7 @@ _REPORT_DRAWING = """
     found.sort(function (a, b) { return plain(a).length - plain(b).length; });
     if (!found.length) { document.getElementById("rg-found").textContent = "not found"; return null; }
     network.selectNodes([found[0].id]);
+    if (window.rgLabels) { rgLabels.prefer(found[0].id); }
     network.focus(found[0].id, { scale: 1.2 });
     document.getElementById("rg-found").textContent = "";
     return found[0].id;
@@ -845,6 +856,128 @@ _REPORT_DRAWING = """
   if (rgAsk) { document.getElementById("rg-query").value = rgAsk; rgFind(rgAsk); }
 </script>
 """
+
+
+_LABELS = """<script>
+  // Level-of-detail labels. At every zoom, labels claim room in order of importance (rgRank: the
+  // focus, a search hit, then by degree); a label is drawn, at its own size on screen (rgPx CSS px,
+  // never under RG_MIN_PX), only where it overlaps no label already placed; edge labels come last.
+  // A label left out is shrunk under vis-network's drawThreshold, so it is not drawn; zooming in gives
+  // the labels room and they appear. Every name stays in its tooltip (hover) and in the search box.
+  var rgLabels = (function () {
+    var MIN_PX = RG_MIN_PX, EDGE_PX = RG_EDGE_PX, PAD = 3, HALO = 3, HIDDEN_PX = 1;
+    var measure = document.createElement("canvas").getContext("2d");
+    var preferred = null, placedAt = null, dirty = true, queued = false, placing = false;
+    var base = {};
+    nodes.forEach(function (n) { base[n.id] = n.font; });
+    var edgeBase = {};
+    edges.forEach(function (e) { edgeBase[e.id] = e.font; });
+    function textBox(label, px, face) {
+      measure.font = px + "px " + face;
+      var lines = String(label).split("\\n"), width = 0;
+      lines.forEach(function (line) { width = Math.max(width, measure.measureText(line).width); });
+      var m = measure.measureText(lines[0] || "国");
+      var glyph = Math.max(px, (m.fontBoundingBoxAscent || 0) + (m.fontBoundingBoxDescent || 0));
+      return { width: width, height: (lines.length - 1) * px + glyph };
+    }
+    function clear(box, kept) {
+      for (var i = 0; i < kept.length; i++) {
+        var k = kept[i];
+        if (box.left < k.right && k.left < box.right && box.top < k.bottom && k.top < box.bottom) { return false; }
+      }
+      return true;
+    }
+    function padded(cx, top, size) {
+      return { left: cx - size.width / 2 - PAD, right: cx + size.width / 2 + PAD,
+               top: top - PAD, bottom: top + size.height + PAD };
+    }
+    function place() {
+      queued = false;
+      var scale = network.getScale(), kept = [], nodeUpdates = [], edgeUpdates = [], shown = [];
+      var list = nodes.get({ filter: function (n) { return !n.hidden; } });
+      list.sort(function (a, b) {
+        return (a.id !== preferred) - (b.id !== preferred) || a.rgRank - b.rgRank;
+      });
+      var ids = list.map(function (n) { return n.id; });
+      var at = network.getPositions(ids);
+      list.forEach(function (n) {
+        var px = Math.max(MIN_PX, n.id === preferred ? Math.max(n.rgPx, 16) : n.rgPx);
+        var face = (base[n.id] && base[n.id].face) || "arial";
+        var size = textBox(n.label, px, face);
+        var centre = network.canvasToDOM(at[n.id]);
+        var inside = n.shape === "box" || n.shape === "text" || n.shape === "ellipse";
+        var r = (n.size || 10) * scale, below = centre.y + r + 4 * scale;
+        // A label under its marker (where vis-network puts it) or, if that place is taken, above it.
+        var tops = inside ? [centre.y - size.height / 2] : [below, centre.y - r - 2 - size.height];
+        var show = false, lift = 0;
+        for (var t = 0; t < tops.length && !show; t++) {
+          var box = padded(centre.x, tops[t], size);
+          if (clear(box, kept)) { show = true; lift = tops[t] - tops[0]; kept.push(box); shown.push(n.id); }
+        }
+        var font = Object.assign({}, base[n.id], { size: (show ? px : HIDDEN_PX) / scale,
+          strokeWidth: HALO / scale, strokeColor: "#ffffff", vadjust: lift / scale });
+        nodeUpdates.push({ id: n.id, font: font });
+      });
+      var drawnEdges = edges.get({ filter: function (e) { return !e.hidden; } });
+      var rank = {};
+      list.forEach(function (n) { rank[n.id] = n.rgRank; });
+      drawnEdges.sort(function (a, b) {
+        return Math.min(rank[a.from], rank[a.to]) - Math.min(rank[b.from], rank[b.to]) || (a.id < b.id ? -1 : 1);
+      });
+      // An edge label sits on its edge: only where the edge, between its two markers, is long enough
+      // on screen to carry it, and clear of every label and marker.
+      var radius = {};
+      list.forEach(function (n) {
+        var c = network.canvasToDOM(at[n.id]), r = (n.size || 10) * scale;
+        radius[n.id] = r;
+        kept.push({ left: c.x - r, right: c.x + r, top: c.y - r, bottom: c.y + r });
+      });
+      var edgeShown = 0;
+      drawnEdges.forEach(function (e) {
+        var edge = network.body.edges[e.id], show = false;
+        if (edge && e.label && edge.edgeType && rank[e.from] !== undefined && rank[e.to] !== undefined) {
+          var size = textBox(e.label, EDGE_PX, (edgeBase[e.id] && edgeBase[e.id].face) || "arial");
+          var mid = network.canvasToDOM(edge.edgeType.getPoint(0.5));
+          var a = network.canvasToDOM(at[e.from]), b = network.canvasToDOM(at[e.to]);
+          var room = Math.hypot(a.x - b.x, a.y - b.y) - radius[e.from] - radius[e.to];
+          var box = padded(mid.x, mid.y - size.height / 2, size);
+          show = room >= 2 * size.width && clear(box, kept);
+          if (show) { kept.push(box); edgeShown++; }
+        }
+        edgeUpdates.push({ id: e.id, font: Object.assign({}, edgeBase[e.id], {
+          size: (show ? EDGE_PX : HIDDEN_PX) / scale, strokeWidth: HALO / scale, align: "horizontal" }) });
+      });
+      placing = true;
+      nodes.update(nodeUpdates, "rg-labels");
+      edges.update(edgeUpdates, "rg-labels");
+      placing = false;
+      placedAt = scale;
+      dirty = false;
+      var body = document.body;
+      body.setAttribute("data-labels-shown", shown.length);
+      body.setAttribute("data-edge-labels-shown", edgeShown);
+      body.setAttribute("data-labelled-scale", String(scale));
+    }
+    function later() { if (!queued) { queued = true; window.requestAnimationFrame(place); } }
+    // Whatever changed the zoom (wheel, fit, search, buttons), the next frame places labels again.
+    network.on("afterDrawing", function () {
+      if (dirty || network.getScale() !== placedAt) { later(); }
+    });
+    function changed(event, properties, sender) {
+      if (sender !== "rg-labels" && !placing) { dirty = true; }
+    }
+    nodes.on("update", changed);
+    edges.on("update", changed);
+    network.on("dragEnd", function () { dirty = true; network.redraw(); });
+    network.redraw();
+    return {
+      // A search hit claims room first, so that it is always labelled.
+      prefer: function (id) { preferred = id; dirty = true; network.redraw(); },
+      place: place
+    };
+  })();
+</script>
+""".replace("RG_MIN_PX", str(LABEL_PX)).replace("RG_EDGE_PX", str(EDGE_PX))
 
 
 def _unescape_non_ascii(line: str) -> str:
@@ -885,7 +1018,7 @@ def _self_contained(
         'list="rg-names"> <span id="rg-found"></span></div>' + _names_list(graph)
     )
     page = re.sub(r"<body>", "<body>\n" + header, page, count=1)
-    return page.replace("</body>", _REPORT_DRAWING + "</body>", 1)
+    return page.replace("</body>", _LABELS + _REPORT_DRAWING + "</body>", 1)
 
 
 def _names_list(graph: nx.MultiDiGraph) -> str:
