@@ -4,7 +4,8 @@
 ``RURALGRAPH_FAULT=pause:POINT`` prints "paused at POINT" to standard error and waits until its
 standard input closes (so a test can act while a load is half done, with no sleeps). Points, in
 order: after-validation, mid-write (after the first chunk), before-commit, mid-publish (Neo4j: after
-the first batch made part of the graph), before-save (kglite), after-save (kglite). Unset, a checkpoint costs one dictionary look-up.
+the first batch made part of the graph), before-save (kglite), after-save (kglite). Unset, a
+checkpoint costs one dictionary look-up.
 """
 
 from __future__ import annotations

@@ -143,7 +143,7 @@ PartialDate = Annotated[
 class Rename(BaseModel):
     """A dated change of name, as a source states it: ``from`` was renamed ``to`` (on ``date``)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
     from_: Text = Field(alias="from", description="The name before, e.g. 中国扶贫基金会.")
     to: Text = Field(description="The name after, e.g. 中国乡村发展基金会.")
@@ -199,7 +199,7 @@ class RegionLevel(StrEnum):
 class Node(BaseModel):
     """Fields every node has: a stable id, a name as written, and its other names."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
     label: ClassVar[str]
     section: ClassVar[str]  # the key under which a case file lists nodes of this label
     activity: ClassVar[bool] = False  # a program, fund or event: something organisations do together
@@ -292,7 +292,7 @@ CountName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
 class NamedCount(BaseModel):
     """A count as a source states it: how many (``value``), as of when, and the words it used."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True)
 
     value: Count
     as_of: PartialDate | None = Field(
@@ -439,7 +439,7 @@ class Source(Node):
     source known only by its address is named by its ``ref``, else its ``url``.
     """
 
-    model_config = ConfigDict(json_schema_extra=_a_source_has_a_title_url_or_ref)
+    model_config = ConfigDict(defer_build=True, json_schema_extra=_a_source_has_a_title_url_or_ref)
     label: ClassVar[str] = "Source"
     section: ClassVar[str] = "sources"
     shape: ClassVar[str] = "text"
@@ -560,7 +560,7 @@ ACTIVITY = tuple(label for label in LABELS if label in ACTIVITY_LABELS)
 class RelRule(BaseModel):
     """Which labels a relationship type may connect, and what it means."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(defer_build=True, frozen=True)
     from_labels: tuple[str, ...]
     to_labels: tuple[str, ...]
     meaning: str
@@ -681,7 +681,7 @@ class Relationship(BaseModel):
     words the source used (以来, 截至, 至今). Each is a partial date and keeps its precision.
     """
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, populate_by_name=True)
+    model_config = ConfigDict(defer_build=True, extra="forbid", str_strip_whitespace=True, populate_by_name=True)
 
     from_: Ref = Field(alias="from", description="Id of the actor (or region:NAME for a place).")
     type: RelType  # type: ignore[valid-type]
@@ -799,7 +799,7 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 class CaseFile(BaseModel):
     """A curated case file: its sources, its entities, and the relationships between them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(defer_build=True, extra="forbid")
 
     sources: list[Source] = Field(default_factory=list)
     organizations: list[Organization] = Field(default_factory=list)
