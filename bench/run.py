@@ -597,6 +597,20 @@ def target_lines(results: dict[str, Any]) -> list[str]:
             f"{unlogged['seconds'] - validating:.0f} s, and the loader is "
             f"{largest['kglite_load']['rels_per_s'] / unlogged['rels_per_s']:.1f}× as fast."
         )
+    for f in results["sizes"]:
+        if "neo4j_load" not in f or f["size"] not in ("M", "L"):
+            continue
+        neo_s, checking = f["neo4j_load"]["seconds"], f["validation_seconds"]
+        ceiling = f["neo4j_load"]["relationships"] / checking
+        lines += [
+            "",
+            f"What bounds the Neo4j load rate on {f['size']}: validation alone takes {checking:.0f} s of the "
+            f"Neo4j loader's {neo_s:.0f} s ({checking / neo_s:.0%}), so even with the server's work free the "
+            f"rate could not pass {ceiling:,.0f} relationships/s; the other {neo_s - checking:.0f} s are the "
+            "staged batches over Bolt (each a Cypher UNWIND, the next chunk made meanwhile), the commit point "
+            "and publishing (relabelling every node in batches). 50,000/s would take the offline "
+            "`neo4j-admin database import` (`ruralgraph export neo4j-csv`), which skips transactions.",
+        ]
     lines += [
         "",
         "What bounds a hub's first page: every answer reports its total and is ordered before it is "
