@@ -27,19 +27,19 @@ CALL (o) {
     AND coalesce(r2.valid_from, $time_from) <= $time_to AND coalesce(r2.valid_to, $time_to) >= $time_from AND ($undated OR r2.period IS NOT NULL)
   RETURN p, x, null AS link, {type: type(r1), role: r1.role, period: r1.period} AS mine, {type: type(r2), role: r2.role, period: r2.period} AS theirs
   UNION
-  MATCH (c:`Case`)-[r1:FEATURES]->(o), (c)-[r2:FEATURES]->(p:Organization)
+  MATCH (o)<-[r1:FEATURES]-(c:`Case`)-[r2:FEATURES]->(p:Organization)
   WHERE p.id <> o.id AND coalesce(r1.valid_from, $time_from) <= $time_to AND coalesce(r1.valid_to, $time_to) >= $time_from AND ($undated OR r1.period IS NOT NULL)
     AND coalesce(r2.valid_from, $time_from) <= $time_to AND coalesce(r2.valid_to, $time_to) >= $time_from AND ($undated OR r2.period IS NOT NULL)
   RETURN p, c AS x, null AS link, {type: 'FEATURED_IN', role: r1.role, period: r1.period} AS mine, {type: 'FEATURED_IN', role: r2.role, period: r2.period} AS theirs
   UNION
   MATCH (o)-[r]-(p:Organization)
   WHERE p.id <> o.id AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
-  RETURN p, null AS x, r AS link,
+  RETURN p, null AS x, startNode(r).id + ' ' + type(r) + ' ' + r.source AS link,
          CASE WHEN startNode(r).id = o.id THEN {type: type(r), role: r.role, period: r.period} END AS mine,
          CASE WHEN startNode(r).id = o.id THEN null ELSE {type: type(r), role: r.role, period: r.period} END AS theirs
 }
-WITH p, count(DISTINCT x) AS shared_count, count(DISTINCT link) AS direct_count,
+WITH p.id AS partner_id, p.name AS partner, p.kind AS partner_kind, count(DISTINCT x.id) AS shared_count,
+     count(DISTINCT link) AS direct_count,
      collect(DISTINCT CASE WHEN x IS NOT NULL THEN {id: x.id, name: x.name, label: [l IN labels(x) WHERE l <> 'Entity'][0]} END) AS shared,
      collect(DISTINCT mine) AS org_links, collect(DISTINCT theirs) AS partner_links
-RETURN p.id AS partner_id, p.name AS partner, p.kind AS partner_kind, shared_count, direct_count, shared,
-       org_links, partner_links
+RETURN partner_id, partner, partner_kind, shared_count, direct_count, shared, org_links, partner_links

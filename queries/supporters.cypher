@@ -34,9 +34,13 @@ MATCH (part)-[op:OPERATES_IN]->(place)
 MATCH (part)-[chain:PART_OF*0..2]->(x)<-[r]-(o:Organization)
 WHERE (part:Program OR part:Fund OR part:Event) AND (x:Program OR x:Fund OR x:Event)
   AND coalesce(op.valid_from, $time_from) <= $time_to AND coalesce(op.valid_to, $time_to) >= $time_from AND ($undated OR op.period IS NOT NULL) AND coalesce(r.valid_from, $time_from) <= $time_to AND coalesce(r.valid_to, $time_to) >= $time_from AND ($undated OR r.period IS NOT NULL)
-WITH o, place, x, op, size(chain) AS depth,
+// Grouped by ids and values, not by nodes and relationships (kglite groups scalars several times
+// faster): o, place and x by their ids, op by its identity (part, place, source: one OPERATES_IN per
+// source) and the values the row shows of it; the groups are the same.
+WITH o.id AS supporter_id, o.name AS supporter, o.kind AS kind, place.id AS place_id, place.name AS place,
+     x.id AS through_id, x.name AS through, part.id AS part_id, op.source AS op_source, op.evidence AS op_evidence,
+     op.period AS op_period, size(chain) AS depth,
      collect(DISTINCT {type: type(r), role: r.role, evidence: r.evidence, source: r.source, period: r.period}) AS own
-RETURN o.id AS supporter_id, o.name AS supporter, o.kind AS kind, 2 + depth AS hops, place.name AS place,
-       x.name AS through,
-       own + [{type: 'OPERATES_IN', role: null, evidence: op.evidence, source: op.source, period: op.period}] AS links,
-       'OPERATES_IN ' + coalesce(op.source, '') + ' ' + coalesce(op.evidence, '') + ' ' + coalesce(op.period, '') AS _key
+RETURN supporter_id, supporter, kind, 2 + depth AS hops, place, through,
+       own + [{type: 'OPERATES_IN', role: null, evidence: op_evidence, source: op_source, period: op_period}] AS links,
+       'OPERATES_IN ' + coalesce(op_source, '') + ' ' + coalesce(op_evidence, '') + ' ' + coalesce(op_period, '') AS _key
