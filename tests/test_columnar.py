@@ -129,3 +129,63 @@ def test_the_spool_gives_its_rows_in_order_whether_held_in_memory_or_spilled_to_
     assert list(held.rows()) == rows
     assert list(spilled.rows()) == rows
     assert list(spilled.rows()) == rows  # read from the start each time
+
+
+NODES = [
+    {
+        "label": "Organization",
+        "id": "a",
+        "name": "甲（原乙）",
+        "kind": "government",
+        "level": "county",
+        "aliases": ["丙"],
+    },
+    {"label": "Organization", "id": "g", "name": "证券公司", "kind": "group", "member_count": "63", "name_en": "Firms"},
+    {
+        "label": "Program",
+        "id": "p",
+        "name": "春蕾计划",
+        "category": "助学",
+        "year": 2019,
+        "date": "2019-03-08",
+        "count": 12,
+        "count_of": "县",
+        "counts": {"counties": 12, "projects": {"value": 30, "as_of": "2021", "text": "30余个"}},
+        "note": "备注",
+    },
+    {"label": "Fund", "id": "f", "name": "基金", "duration_years": 5},
+    {"label": "Event", "id": "e", "name": "活动日", "date_text": "每年10月"},
+    {"label": "Region", "id": "r", "name": "玉屏县", "level": "county", "adcode": "520622", "adcode_year": 2024},
+    {"label": "Case", "id": "c", "name": "案例", "batch": "首批"},
+    {"label": "Source", "id": "s", "url": "https://example.org/a", "published": 2021, "grade": "press"},
+    {"label": "Source", "id": "t", "title": "通知", "ref": "doi:10.1/x", "reprint_of": "s", "grade": "reprint"},
+    {"label": "Designation", "id": "d", "name": "重点帮扶县", "year": 2021, "listed_count": 0, "complete": False},
+    {
+        "label": "Organization",
+        "id": "h",
+        "name": "新名",
+        "kind": "other",
+        "source": ["s", "t"],
+        "preferred": True,
+        "renames": [{"from": "旧名", "to": "新名", "source": "s"}],
+    },
+]
+
+
+@pytest.mark.parametrize("fields", NODES, ids=[f"{n['label']}-{n['id']}" for n in NODES])
+def test_a_nodes_properties_are_its_fields_dumped_as_json_with_renames_counts_and_search_keys(
+    fields: dict[str, Any],
+) -> None:
+    from ruralgraph.model import MODEL_BY_LABEL, RENAME_PROPERTIES, count_properties, node_search_keys
+
+    data = dict(fields)
+    node = MODEL_BY_LABEL[data.pop("label")].model_validate(data)
+    dumped = node.model_dump(mode="json", exclude={"source", "preferred", "renames", "counts"})
+    expected = {key: value for key, value in dumped.items() if value not in (None, "", [])}
+    if node.renames:
+        expected |= {prop: [getattr(r, name) or "" for r in node.renames] for name, prop in RENAME_PROPERTIES.items()}
+    expected["search_keys"] = node_search_keys(node.label, node.name, node.aliases, node.name_en)
+    expected |= count_properties(getattr(node, "counts", {}))
+    assert node.properties() == expected
+    assert list(node.properties()) == list(expected)
+    assert all(type(value) in (str, int, bool, list) for value in node.properties().values())

@@ -348,12 +348,24 @@ class ValidationIndex:
         return self.places[place]
 
     def _relationship(self, rel: Relationship, where: Where) -> None:
-        start = self.resolve_ref(rel.from_, where, "from")
-        end = self.resolve_ref(rel.to, where, "to")
-        source = self.merged_into.get(rel.source, rel.source)
+        start: str | None = rel.from_
+        end: str | None = rel.to
+        source = rel.source
+        # Nearly every end is a plain id and nothing is merged: resolve_ref only for the others.
+        if self.merged_into or rel.from_.startswith("region:"):
+            start = self.resolve_ref(rel.from_, where, "from")
+        if self.merged_into or rel.to.startswith("region:"):
+            end = self.resolve_ref(rel.to, where, "to")
+        source = self.merged_into.get(source, source) if self.merged_into else source
         if start is None or end is None:
             return
-        key = (self._number(start), rel.type, self._number(end), self._number(source))
+        ids = self.ids
+        key = (
+            ids[start] if start in ids else self._number(start),
+            rel.type,
+            ids[end] if end in ids else self._number(end),
+            ids[source] if source in ids else self._number(source),
+        )
         props = rel.properties()
         digest = _digest(props)
         first = self.rel_seen.get(key)
