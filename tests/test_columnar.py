@@ -189,3 +189,103 @@ def test_a_nodes_properties_are_its_fields_dumped_as_json_with_renames_counts_an
     assert node.properties() == expected
     assert list(node.properties()) == list(expected)
     assert all(type(value) in (str, int, bool, list) for value in node.properties().values())
+
+
+EDGE_LINES = [
+    {"label": "Source", "id": "src-a", "title": "通知", "published": "2021-03", "grade": "official"},
+    {"label": "Source", "id": "src-b", "url": "https://example.org/b", "reprint_of": "src-a", "grade": "reprint"},
+    {"label": "Organization", "id": "org-a", "name": "甲基金会（原乙基金会）", "kind": "foundation", "source": "src-a"},
+    {"label": "Organization", "id": "org-a", "name": "甲基金会", "kind": "foundation", "source": "src-b"},
+    {
+        "label": "Program",
+        "id": "prog-a",
+        "name": "春蕾计划",
+        "date": "2019-03-08",
+        "counts": {"counties": 12},
+        "renames": [{"from": "旧计划", "to": "春蕾计划", "source": "src-a", "date": 2018}],
+    },
+    {"label": "Region", "id": "yuping", "name": "玉屏侗族自治县", "level": "county", "adcode": "520622"},
+    {
+        "from": "org-a",
+        "type": "FUNDS",
+        "to": "region:520622",
+        "source": "src-a",
+        "evidence": "甲资助玉屏",
+        "amount_text": "超1.2亿元",
+        "amount_id": "whole",
+        "start": "2016",
+        "end": "2020-06",
+        "as_of": 2021,
+    },
+    {
+        "from": "org-a",
+        "type": "FUNDS",
+        "to": "region:玉屏侗族自治县",
+        "source": "src-b",
+        "evidence": "甲资助玉屏",
+        "amount_text": "500万元",
+        "part_of": "whole",
+        "year": 2019,
+    },
+    {
+        "from": "org-a",
+        "type": "FUNDS",
+        "to": "region:520622",
+        "source": "src-a",
+        "evidence": "甲资助玉屏",
+        "amount_text": "超1.2亿元",
+        "amount_id": "whole",
+        "start": "2016",
+        "end": "2020-06",
+        "as_of": 2021,
+    },
+    {"from": "org-a", "type": "LAUNCHED", "to": "prog-a", "source": "src-a", "evidence": "甲发起春蕾计划"},
+    {
+        "from": "prog-a",
+        "type": "OPERATES_IN",
+        "to": "region:贵州省铜仁市玉屏侗族自治县",
+        "source": "src-a",
+        "evidence": "在玉屏实施",
+        "counts": {"villages": {"value": 30, "as_of": "2021", "text": "30余个"}},
+    },
+]
+
+
+def test_a_bulk_file_makes_the_same_graph_through_the_batched_path_and_one_line_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batched reading (one pydantic-core call per batch, the collector paused, cached region
+    references) stores exactly what reading, validating and indexing one line at a time stores."""
+    import json
+    from collections.abc import Iterator
+
+    from conftest import snapshot
+    from ruralgraph.errors import Where
+    from ruralgraph.loading.load import load
+    from ruralgraph.model import Relationship
+    from ruralgraph.readers import jsonlines
+    from ruralgraph.store import StoreSettings, open_store
+    from ruralgraph.tools.synth import Generator
+
+    bulk = tmp_path / "bulk.jsonl"
+    with bulk.open("w", encoding="utf-8") as handle:
+        for item in Generator(1500, seed=3).items():
+            line = jsonlines.dump_relationship(item) if isinstance(item, Relationship) else jsonlines.dump_node(item)
+            handle.write(line + "\n")
+        handle.writelines(json.dumps(line, ensure_ascii=False) + "\n" for line in EDGE_LINES)
+
+    def one_line_at_a_time(source: jsonlines.JsonlSource, only: type | None = None) -> Iterator[jsonlines.Outcome]:
+        with source.path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                item, problems = jsonlines.parse_line(line, Where(str(source.path), number), only)
+                if item is not None or problems:
+                    yield item, Where(str(source.path), number), problems
+
+    batched = StoreSettings(db=tmp_path / "batched.kgl")
+    load([bulk], batched)
+    monkeypatch.setattr(jsonlines.JsonlSource, "items", one_line_at_a_time)
+    one_by_one = StoreSettings(db=tmp_path / "one-by-one.kgl")
+    load([bulk], one_by_one)
+    with open_store(batched) as first, open_store(one_by_one) as second:
+        assert snapshot(first) == snapshot(second)
+        assert len(snapshot(first)) > 3000

@@ -160,7 +160,8 @@ class ValidationIndex:
     files: list[str] = field(default_factory=list)
     part_of: list[tuple[str, str, Where]] = field(default_factory=list)
     uscc: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (id, where)
-    places: dict[str, str] = field(default_factory=dict)  # region:… reference → region id
+    places: dict[str, str] = field(default_factory=dict)  # place (a region:… reference's name or code) → region id
+    resolved_refs: dict[str, str] = field(default_factory=dict)  # region:… reference → region id, once resolved
     adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
     adcode_where: dict[str, str] = field(default_factory=dict)  # adcode → where that region was declared
     load_codes: set[str] = field(default_factory=set)  # the codes this load declares or refers to
@@ -345,17 +346,21 @@ class ValidationIndex:
                 self.adcodes[region.adcode] = region.node_id
                 self.adcode_where[region.adcode] = f"region:{place} at {where}"
             self.places[place] = self.adcodes[region.adcode]
+        if not self.merged_into:  # with merges, a reference may resolve to an id that is merged away
+            self.resolved_refs[value] = self.places[place]
         return self.places[place]
 
     def _relationship(self, rel: Relationship, where: Where) -> None:
         start: str | None = rel.from_
         end: str | None = rel.to
         source = rel.source
-        # Nearly every end is a plain id and nothing is merged: resolve_ref only for the others.
+        # Nearly every end is a plain id or a region:… reference resolved before, and nothing is
+        # merged: resolve_ref only for the others.
+        resolved = self.resolved_refs
         if self.merged_into or rel.from_.startswith("region:"):
-            start = self.resolve_ref(rel.from_, where, "from")
+            start = resolved.get(rel.from_) or self.resolve_ref(rel.from_, where, "from")
         if self.merged_into or rel.to.startswith("region:"):
-            end = self.resolve_ref(rel.to, where, "to")
+            end = resolved.get(rel.to) or self.resolve_ref(rel.to, where, "to")
         source = self.merged_into.get(source, source) if self.merged_into else source
         if start is None or end is None:
             return
