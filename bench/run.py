@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))  # run as a script (python bench/run.py), the benc
 
 
 import ruralgraph  # noqa: E402
+from bench.load_vs_raw import models_seconds  # noqa: E402
 from bench.raw import RawRows, raw_pipeline, raw_rows  # noqa: E402
 from ruralgraph.loading.load import load  # noqa: E402
 from ruralgraph.queries import TABLE_LIMIT, ask  # noqa: E402
@@ -76,38 +77,6 @@ def validation_seconds(path: Path) -> float:
 
     seconds, _ = timed(lambda: check(open_inputs([path])))
     return seconds
-
-
-def models_seconds(path: Path) -> dict[str, float]:
-    """The case-file models alone: every record of the file checked by one pydantic-core call per model
-    and batch, as pass 1 does, timed with nothing else (the lines are parsed outside the timer; no index,
-    no write). What no loader that validates with these models can do without."""
-    from itertools import islice
-
-    import orjson
-    from pydantic import TypeAdapter
-
-    from ruralgraph.loading.load import collector_paused
-    from ruralgraph.model import MODEL_BY_LABEL, Relationship
-    from ruralgraph.readers.jsonlines import BATCH_LINES
-
-    adapters: dict[type, TypeAdapter[list[Any]]] = {}
-    seconds = 0.0
-    records = 0
-    with path.open("rb") as handle, collector_paused():
-        while batch := list(islice(handle, BATCH_LINES)):
-            groups: dict[type, list[dict[str, Any]]] = {}
-            for line in batch:
-                row = orjson.loads(line)
-                model = MODEL_BY_LABEL[row.pop("label")] if "label" in row else Relationship
-                groups.setdefault(model, []).append(row)
-            records += len(batch)
-            start = time.perf_counter()
-            for model, rows in groups.items():
-                adapter = adapters.get(model) or adapters.setdefault(model, TypeAdapter(list[model]))  # type: ignore[valid-type]
-                adapter.validate_python(rows)
-            seconds += time.perf_counter() - start
-    return {"seconds": seconds, "records": records}
 
 
 def naive_sample(rows: RawRows) -> RawRows:
