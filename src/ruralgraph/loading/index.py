@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 import orjson
 from pydantic import ValidationError
@@ -58,7 +58,7 @@ from ruralgraph.places import (
 from ruralgraph.readers.decisions import Decisions, as_problems, label_conflicts
 from ruralgraph.readers.records import InputSource
 from ruralgraph.store.base import Store
-from ruralgraph.store.chunks import Chunk, Chunker
+from ruralgraph.store.chunks import Chunk, Chunker, RelGroup
 
 GAZETTEER = Where("gazetteer", None)
 RENAMED = frozenset(RENAME_PROPERTIES.values())
@@ -564,8 +564,19 @@ class ValidationIndex:
             self.rel_ends.append(ends)
 
     def _check_endpoints(self, names: list[str]) -> None:
-        known = [n for n, label in zip(names, self.labels, strict=True) if label is not None]
+        known_ids: list[str] = []
+
+        def known() -> list[str]:  # the ids that exist, for suggestions: only listed when a reference fails
+            if not known_ids:
+                known_ids.extend(n for n, label in zip(names, self.labels, strict=True) if label is not None)
+            return known_ids
+
+        labels = self.labels
+        allowed_ends = {name: (set(rule.from_labels), set(rule.to_labels)) for name, rule in RELATIONSHIP_RULES.items()}
         for start, end, source, rel_type, file, line in self.rel_ends:
+            from_labels, to_labels = allowed_ends[rel_type]
+            if labels[start] in from_labels and labels[end] in to_labels and labels[source] == "Source":
+                continue  # nearly every relationship: no problem to word
             rule = RELATIONSHIP_RULES[rel_type]
             where = Where(self.files[file], line) if file >= 0 else GAZETTEER
             # A REPRINTS relationship was made from a Source's reprint_of: its end is named by that field.
@@ -578,7 +589,7 @@ class ValidationIndex:
                 label = self.labels[number]
                 if label is None:
                     self._problem(
-                        where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                        where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known())}"
                     )
                 elif label not in allowed:
                     what = "source" if field_name == "source" else f"{rel_type} {field_name}"
@@ -594,7 +605,7 @@ class ValidationIndex:
                 message = (
                     f"{names[number]!r} is a {label}, but a rename's source must be a Source"
                     if label
-                    else f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                    else f"no node has id {names[number]!r}{_closest(names[number], known())}"
                 )
                 self._problem(Where(self.files[file], line), "renames", message)
 
@@ -634,6 +645,8 @@ class ValidationIndex:
 
     def _check_cycles(self) -> None:
         """PART_OF must not go round in a circle, over this load and what the store holds together."""
+        if not self.part_of:  # a circle through this load needs a PART_OF of this load (the gazetteer's run up)
+            return
         import networkx as nx  # only when a load is checked: command start-up stays fast
 
         graph = nx.DiGraph()
@@ -742,8 +755,10 @@ def node_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
 def relationship_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
     """Pass 3: every distinct relationship once, as chunks per (type, from label, to label)."""
     chunker = Chunker("relationships", size)
+    labels, ids = index.labels, index.ids
     for rel_type, start, end, source, props in index.rel_spool.rows():
-        group = (rel_type, index.label_of(start), index.label_of(end))
+        # Every end has a label after ``finish`` (a chunk checks its group against the schema again).
+        group = cast(RelGroup, (rel_type, labels[ids[start]], labels[ids[end]]))
         if chunk := chunker.add(group, {"from": start, "to": end, "source": source, "props": props}):
             yield chunk
     yield from chunker.rest()
