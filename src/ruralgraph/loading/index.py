@@ -165,7 +165,7 @@ class ValidationIndex:
     adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
     adcode_where: dict[str, str] = field(default_factory=dict)  # adcode → where that region was declared
     load_codes: set[str] = field(default_factory=set)  # the codes this load declares or refers to
-    names: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)  # → (id, name, where)
+    names: dict[tuple[str, str], tuple[str, str, Where | str]] = field(default_factory=dict)  # → (id, name, where)
     merged_into: dict[str, str] = field(default_factory=dict)
     merged_labels: dict[str, tuple[str, Where]] = field(default_factory=dict)  # duplicate → its label, where
     # Claims beyond an entity's first declaration (declared again, a merged duplicate, the store, the
@@ -315,7 +315,9 @@ class ValidationIndex:
 
     def _names(self, node: Node, target: str, where: Where) -> None:
         for name in (node.name, *node.aliases):
-            owner = self.names.setdefault((node.label, normalise(name)), (target, name, str(where)))
+            owner = self.names.setdefault(
+                (node.label, normalise(name)), (target, name, where)
+            )  # where: worded if needed
             if owner[0] != target and frozenset((owner[0], target)) not in self.settled:
                 self._problem(
                     where,
