@@ -236,6 +236,8 @@ class Node(BaseModel):
             variants += [cleaned, *alias_formers, alias]
         for rename in self.renames:
             variants += [rename.from_, rename.to]
+        if not variants and name == self.name:  # most names: nothing to change (and no assignment to pay for)
+            return self
         self.name = name
         self.aliases = merged_aliases(name, variants)
         return self

@@ -53,8 +53,8 @@ def collector_paused() -> Iterator[None]:
     all of them again, so with the collector on, a bulk load spends more time collecting than
     validating (the 962,022 relationships of the L benchmark file, held with its parsed lines, took
     35 s to validate with the collector on and 9 s with it off). The loader's CPU time on that file
-    fell from 122 s to 72 s. Plain reference counting still frees everything that is let go; what cycles a load leaves (an
-    exception's traceback) are collected when the collector is back.
+    fell from 122 s to 72 s. Plain reference counting still frees everything that is let go; what
+    cycles a load leaves (an exception's traceback) are collected when the collector is back.
     """
     enabled = gc.isenabled()
     gc.disable()
