@@ -62,6 +62,10 @@ def collector_paused() -> Iterator[None]:
         yield
     finally:
         if enabled:
+            # What the load made is moved to the oldest generation at once (freeze, then unfreeze):
+            # otherwise the first collection after the pause walks every object made during it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
