@@ -55,12 +55,14 @@ def test_the_benchmark_runs_on_s_and_reports_every_figure(neo4j_uri: str) -> Non
     import sys
 
     sys.path.insert(0, str(ROOT))
-    from bench.run import main, markdown
+    from bench.run import dataset, main, markdown
 
     results = main(["--size", "S", "--neo4j", neo4j_uri])
     figures = results["sizes"][0]
     assert 0 < results["start"]["python_s"] <= results["start"]["partners_s"]
     assert figures["kglite_load"]["rels_per_s"] > 0 and figures["neo4j_load"]["rels_per_s"] > 0
+    assert figures["models_alone"]["records"] == sum(1 for _ in dataset("S").open(encoding="utf-8"))
+    assert "What bounds the loader against the raw path on S" in markdown(results, "bench")
     assert set(figures["ratios"]) == {
         "kglite_load_vs_raw_bulk",
         "kglite_load_vs_raw_engine",

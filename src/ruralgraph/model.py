@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import unicodedata
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
@@ -235,6 +236,8 @@ class Node(BaseModel):
             variants += [cleaned, *alias_formers, alias]
         for rename in self.renames:
             variants += [rename.from_, rename.to]
+        if not variants and name == self.name:  # most names: nothing to change (and no assignment to pay for)
+            return self
         self.name = name
         self.aliases = merged_aliases(name, variants)
         return self
@@ -250,12 +253,33 @@ class Node(BaseModel):
 
         ``search_keys`` (derived) holds the normalised names, their pinyin and the English name.
         """
-        props = _present(self.model_dump(mode="json", exclude={"label", "source", "preferred", "renames"}))
+        # Read straight from the validated fields, as JSON would give them (enums as their values,
+        # dates as ISO text): a bulk load asks this of every node, and model_dump costs more.
+        fields = self.__dict__
+        stored = _node_stored(type(self))
+        props = {name: _as_json(fields[name]) for name in stored if fields[name] not in (None, "", [])}
         for field_name, prop in RENAME_PROPERTIES.items():
             if self.renames:  # unknown dates are stored as "" to keep the lists aligned
                 props[prop] = [getattr(rename, field_name) or "" for rename in self.renames]
         props["search_keys"] = node_search_keys(self.label, self.name, self.aliases, self.name_en)
         return props
+
+
+@cache
+def _node_stored(model: type[Node]) -> tuple[str, ...]:
+    """The fields of a node model stored as they are, in field order (renames and counts become other properties)."""
+    return tuple(name for name in model.model_fields if name not in {"source", "preferred", "renames", "counts"})
+
+
+def _as_json(value: Any) -> Any:
+    """A validated field's value as a JSON dump gives it: an enum as its value, a date as ISO text."""
+    if isinstance(value, StrEnum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_as_json(item) for item in value]
+    return value
 
 
 def node_search_keys(label: str, name: str, aliases: list[str], name_en: str | None) -> list[str]:
@@ -350,7 +374,6 @@ class _Activity(Node):
     def properties(self) -> dict[str, Any]:
         """As ``Node.properties``, with named counts as ``count_NAME`` properties."""
         props = super().properties()
-        props.pop("counts", None)
         props.update(count_properties(self.counts))
         return props
 
@@ -789,11 +812,6 @@ _STORED_AS_IS: tuple[str, ...] = tuple(
     for name in Relationship.model_fields
     if name not in {"from_", "type", "to", "start", "end", "date", "as_of", "year", "counts"}
 )
-
-
-def _present(values: dict[str, Any]) -> dict[str, Any]:
-    """Drop unknown values: absent stays absent, never None, "" or []."""
-    return {key: value for key, value in values.items() if value not in (None, "", [])}
 
 
 class CaseFile(BaseModel):

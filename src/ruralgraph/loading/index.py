@@ -16,7 +16,7 @@ import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, NamedTuple, cast
 
 import orjson
 from pydantic import ValidationError
@@ -58,7 +58,7 @@ from ruralgraph.places import (
 from ruralgraph.readers.decisions import Decisions, as_problems, label_conflicts
 from ruralgraph.readers.records import InputSource
 from ruralgraph.store.base import Store
-from ruralgraph.store.chunks import Chunk, Chunker
+from ruralgraph.store.chunks import Chunk, Chunker, RelGroup
 
 GAZETTEER = Where("gazetteer", None)
 RENAMED = frozenset(RENAME_PROPERTIES.values())
@@ -160,11 +160,12 @@ class ValidationIndex:
     files: list[str] = field(default_factory=list)
     part_of: list[tuple[str, str, Where]] = field(default_factory=list)
     uscc: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (id, where)
-    places: dict[str, str] = field(default_factory=dict)  # region:… reference → region id
+    places: dict[str, str] = field(default_factory=dict)  # place (a region:… reference's name or code) → region id
+    resolved_refs: dict[str, str] = field(default_factory=dict)  # region:… reference → region id, once resolved
     adcodes: dict[str, str] = field(default_factory=dict)  # adcode → id of the region node that carries it
     adcode_where: dict[str, str] = field(default_factory=dict)  # adcode → where that region was declared
     load_codes: set[str] = field(default_factory=set)  # the codes this load declares or refers to
-    names: dict[tuple[str, str], tuple[str, str, str]] = field(default_factory=dict)  # → (id, name, where)
+    names: dict[tuple[str, str], tuple[str, str, Where | str]] = field(default_factory=dict)  # → (id, name, where)
     merged_into: dict[str, str] = field(default_factory=dict)
     merged_labels: dict[str, tuple[str, Where]] = field(default_factory=dict)  # duplicate → its label, where
     # Claims beyond an entity's first declaration (declared again, a merged duplicate, the store, the
@@ -314,7 +315,9 @@ class ValidationIndex:
 
     def _names(self, node: Node, target: str, where: Where) -> None:
         for name in (node.name, *node.aliases):
-            owner = self.names.setdefault((node.label, normalise(name)), (target, name, str(where)))
+            owner = self.names.setdefault(
+                (node.label, normalise(name)), (target, name, where)
+            )  # where: worded if needed
             if owner[0] != target and frozenset((owner[0], target)) not in self.settled:
                 self._problem(
                     where,
@@ -345,15 +348,31 @@ class ValidationIndex:
                 self.adcodes[region.adcode] = region.node_id
                 self.adcode_where[region.adcode] = f"region:{place} at {where}"
             self.places[place] = self.adcodes[region.adcode]
+        if not self.merged_into:  # with merges, a reference may resolve to an id that is merged away
+            self.resolved_refs[value] = self.places[place]
         return self.places[place]
 
     def _relationship(self, rel: Relationship, where: Where) -> None:
-        start = self.resolve_ref(rel.from_, where, "from")
-        end = self.resolve_ref(rel.to, where, "to")
-        source = self.merged_into.get(rel.source, rel.source)
+        start: str | None = rel.from_
+        end: str | None = rel.to
+        source = rel.source
+        # Nearly every end is a plain id or a region:… reference resolved before, and nothing is
+        # merged: resolve_ref only for the others.
+        resolved = self.resolved_refs
+        if self.merged_into or rel.from_.startswith("region:"):
+            start = resolved.get(rel.from_) or self.resolve_ref(rel.from_, where, "from")
+        if self.merged_into or rel.to.startswith("region:"):
+            end = resolved.get(rel.to) or self.resolve_ref(rel.to, where, "to")
+        source = self.merged_into.get(source, source) if self.merged_into else source
         if start is None or end is None:
             return
-        key = (self._number(start), rel.type, self._number(end), self._number(source))
+        ids = self.ids
+        key = (
+            ids[start] if start in ids else self._number(start),
+            rel.type,
+            ids[end] if end in ids else self._number(end),
+            ids[source] if source in ids else self._number(source),
+        )
         props = rel.properties()
         digest = _digest(props)
         first = self.rel_seen.get(key)
@@ -547,8 +566,19 @@ class ValidationIndex:
             self.rel_ends.append(ends)
 
     def _check_endpoints(self, names: list[str]) -> None:
-        known = [n for n, label in zip(names, self.labels, strict=True) if label is not None]
+        known_ids: list[str] = []
+
+        def known() -> list[str]:  # the ids that exist, for suggestions: only listed when a reference fails
+            if not known_ids:
+                known_ids.extend(n for n, label in zip(names, self.labels, strict=True) if label is not None)
+            return known_ids
+
+        labels = self.labels
+        allowed_ends = {name: (set(rule.from_labels), set(rule.to_labels)) for name, rule in RELATIONSHIP_RULES.items()}
         for start, end, source, rel_type, file, line in self.rel_ends:
+            from_labels, to_labels = allowed_ends[rel_type]
+            if labels[start] in from_labels and labels[end] in to_labels and labels[source] == "Source":
+                continue  # nearly every relationship: no problem to word
             rule = RELATIONSHIP_RULES[rel_type]
             where = Where(self.files[file], line) if file >= 0 else GAZETTEER
             # A REPRINTS relationship was made from a Source's reprint_of: its end is named by that field.
@@ -561,7 +591,7 @@ class ValidationIndex:
                 label = self.labels[number]
                 if label is None:
                     self._problem(
-                        where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                        where, field_name, f"no node has id {names[number]!r}{_closest(names[number], known())}"
                     )
                 elif label not in allowed:
                     what = "source" if field_name == "source" else f"{rel_type} {field_name}"
@@ -577,7 +607,7 @@ class ValidationIndex:
                 message = (
                     f"{names[number]!r} is a {label}, but a rename's source must be a Source"
                     if label
-                    else f"no node has id {names[number]!r}{_closest(names[number], known)}"
+                    else f"no node has id {names[number]!r}{_closest(names[number], known())}"
                 )
                 self._problem(Where(self.files[file], line), "renames", message)
 
@@ -617,6 +647,8 @@ class ValidationIndex:
 
     def _check_cycles(self) -> None:
         """PART_OF must not go round in a circle, over this load and what the store holds together."""
+        if not self.part_of:  # a circle through this load needs a PART_OF of this load (the gazetteer's run up)
+            return
         import networkx as nx  # only when a load is checked: command start-up stays fast
 
         graph = nx.DiGraph()
@@ -725,8 +757,10 @@ def node_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
 def relationship_chunks(index: ValidationIndex, size: int) -> Iterator[Chunk]:
     """Pass 3: every distinct relationship once, as chunks per (type, from label, to label)."""
     chunker = Chunker("relationships", size)
+    labels, ids = index.labels, index.ids
     for rel_type, start, end, source, props in index.rel_spool.rows():
-        group = (rel_type, index.label_of(start), index.label_of(end))
+        # Every end has a label after ``finish`` (a chunk checks its group against the schema again).
+        group = cast(RelGroup, (rel_type, labels[ids[start]], labels[ids[end]]))
         if chunk := chunker.add(group, {"from": start, "to": end, "source": source, "props": props}):
             yield chunk
     yield from chunker.rest()

