@@ -656,6 +656,17 @@ def bound_lines(results: dict[str, Any]) -> list[str]:
         "adopted. `path` and `evidence` are bounded by the shortest-path search itself. Meeting 50 ms "
         "for hubs would take counts precomputed at load (which a time window cannot use).",
     ]
+    start = results.get("start")
+    if start and start["partners_s"] >= 0.3:
+        lines += [
+            "",
+            f"What bounds start-up: a bare Python process takes {start['python_s']} s here and importing the "
+            f"CLI {start['import_cli_s'] - start['python_s']:.2f} s more (typer with rich, pydantic and the "
+            "case-file model, whose validators are built only on first use; pandas, networkx and cn2an are "
+            f"imported only by the commands that use them); the remaining "
+            f"{start['partners_s'] - start['import_cli_s']:.2f} s of `partners` open the store, run the query and "
+            "print the table.",
+        ]
     return lines
 
 
