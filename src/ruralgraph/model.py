@@ -465,7 +465,7 @@ class Source(Node):
     model_config = ConfigDict(defer_build=True, json_schema_extra=_a_source_has_a_title_url_or_ref)
     label: ClassVar[str] = "Source"
     section: ClassVar[str] = "sources"
-    shape: ClassVar[str] = "text"
+    shape: ClassVar[str] = "triangleDown"  # a marker: a map may hide its label (text alone would vanish)
     colour: ClassVar[str | None] = "#455a64"
 
     name: Name = Field(

@@ -51,7 +51,16 @@ LINE_HEIGHT = 1.3  # a label's line height, in font sizes (CJK glyphs with lines
 MARKER_AREA = 40.0  # pt², matplotlib's scatter size (7 pt across at the page's size); the focus at FOCUS_AREA
 FOCUS_AREA = 120.0
 LEGEND_INCHES = 1.3  # room under the drawing for the legend
-_MARKERS = {"dot": "o", "box": "s", "diamond": "D", "triangle": "^", "star": "*", "square": "s", "hexagon": "h"}
+_MARKERS = {
+    "dot": "o",
+    "box": "s",
+    "diamond": "D",
+    "triangle": "^",
+    "triangleDown": "v",
+    "star": "*",
+    "square": "s",
+    "hexagon": "h",
+}
 
 
 @dataclass

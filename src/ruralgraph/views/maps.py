@@ -748,7 +748,16 @@ def _options(geo: bool = False, physics_on: bool = False) -> dict[str, Any]:
     return options
 
 
-_GLYPHS = {"dot": "●", "box": "▬", "diamond": "◆", "triangle": "▲", "square": "■", "star": "★", "hexagon": "⬢"}
+_GLYPHS = {
+    "dot": "●",
+    "box": "▬",
+    "diamond": "◆",
+    "triangle": "▲",
+    "triangleDown": "▼",
+    "square": "■",
+    "star": "★",
+    "hexagon": "⬢",
+}
 
 
 def _legend(graph: nx.MultiDiGraph) -> str:
