@@ -191,6 +191,19 @@ def test_a_nodes_properties_are_its_fields_dumped_as_json_with_renames_counts_an
     assert all(type(value) in (str, int, bool, list) for value in node.properties().values())
 
 
+# A grant with a 其中 part (below), stated twice in the file: a repeat is one relationship.
+WHOLE_GRANT = {
+    "from": "org-a",
+    "type": "FUNDS",
+    "to": "region:520622",
+    "source": "src-a",
+    "evidence": "甲资助玉屏",
+    "amount_text": "超1.2亿元",
+    "amount_id": "whole",
+    "start": "2016",
+    "end": "2020-06",
+    "as_of": 2021,
+}
 EDGE_LINES = [
     {"label": "Source", "id": "src-a", "title": "通知", "published": "2021-03", "grade": "official"},
     {"label": "Source", "id": "src-b", "url": "https://example.org/b", "reprint_of": "src-a", "grade": "reprint"},
@@ -205,18 +218,7 @@ EDGE_LINES = [
         "renames": [{"from": "旧计划", "to": "春蕾计划", "source": "src-a", "date": 2018}],
     },
     {"label": "Region", "id": "yuping", "name": "玉屏侗族自治县", "level": "county", "adcode": "520622"},
-    {
-        "from": "org-a",
-        "type": "FUNDS",
-        "to": "region:520622",
-        "source": "src-a",
-        "evidence": "甲资助玉屏",
-        "amount_text": "超1.2亿元",
-        "amount_id": "whole",
-        "start": "2016",
-        "end": "2020-06",
-        "as_of": 2021,
-    },
+    WHOLE_GRANT,
     {
         "from": "org-a",
         "type": "FUNDS",
@@ -227,18 +229,7 @@ EDGE_LINES = [
         "part_of": "whole",
         "year": 2019,
     },
-    {
-        "from": "org-a",
-        "type": "FUNDS",
-        "to": "region:520622",
-        "source": "src-a",
-        "evidence": "甲资助玉屏",
-        "amount_text": "超1.2亿元",
-        "amount_id": "whole",
-        "start": "2016",
-        "end": "2020-06",
-        "as_of": 2021,
-    },
+    WHOLE_GRANT,  # the same statement again: kept once
     {"from": "org-a", "type": "LAUNCHED", "to": "prog-a", "source": "src-a", "evidence": "甲发起春蕾计划"},
     {
         "from": "prog-a",

@@ -16,7 +16,6 @@ import sys
 
 POINTS = ("after-validation", "mid-write", "before-commit", "mid-publish", "before-save", "after-save")
 NEO4J_ONLY = ("mid-publish",)
-KGLITE_ONLY = ("before-save", "after-save")
 
 
 def checkpoint(point: str) -> None:

@@ -315,9 +315,8 @@ class ValidationIndex:
 
     def _names(self, node: Node, target: str, where: Where) -> None:
         for name in (node.name, *node.aliases):
-            owner = self.names.setdefault(
-                (node.label, normalise(name)), (target, name, where)
-            )  # where: worded if needed
+            # where stays a Where: it is worded only if a clash message needs it
+            owner = self.names.setdefault((node.label, normalise(name)), (target, name, where))
             if owner[0] != target and frozenset((owner[0], target)) not in self.settled:
                 self._problem(
                     where,

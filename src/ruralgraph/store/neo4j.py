@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Literal
 
 import neo4j
@@ -273,13 +273,24 @@ class Neo4jStore(Store):
                     f"SET n:`{label}`:`{ENTITY_LABEL}` REMOVE n:`{STAGED}`, n._label RETURN count(*) AS n",
                     label=label,
                 )
-            phase = self._next_phase(session, "deferred")
+            self._next_phase(session, "deferred")
         while self._apply_deferred_chunk(session):
             checkpoint("mid-publish")
         session.run(f"MATCH (p:`{PUBLISHING}`) DELETE p").consume()
 
     def _in_batches(self, session: neo4j.Session, statement: str, *, publishing: bool = True, **params: Any) -> None:
-        """Run a ``… LIMIT $batch … RETURN count(*) AS n`` statement, a transaction each, until it touches nothing.
+        """Run a ``… LIMIT $batch … RETURN count(*) AS n`` statement, a transaction each, until it touches nothing."""
+
+        def batch(size: int) -> bool:
+            touched = session.run(statement, batch=size, **params).single(strict=True)["n"]
+            if touched and publishing:
+                checkpoint("mid-publish")
+            return bool(touched)
+
+        self._shrinking(batch)
+
+    def _shrinking(self, batch: Callable[[int], bool]) -> None:
+        """Call ``batch(size)`` until it returns False, starting at ``write_batch_rows`` rows.
 
         A batch the server has no memory for is tried again at half the size: a committed load
         must be able to finish on the server it was committed to.
@@ -287,14 +298,12 @@ class Neo4jStore(Store):
         size = self.write_batch_rows
         while True:
             try:
-                touched = session.run(statement, batch=size, **params).single(strict=True)["n"]
+                more = batch(size)
             except Neo4jError as error:
                 size = _smaller_batch(error, size)
                 continue
-            if not touched:
+            if not more:
                 return
-            if publishing:
-                checkpoint("mid-publish")
 
     @staticmethod
     def _next_phase(session: neo4j.Session, phase: str) -> str:
@@ -316,14 +325,15 @@ class Neo4jStore(Store):
         rows = decode_rows(record["rows"])
         kind: Literal["nodes", "relationships"] = "nodes" if isinstance(group, str) else "relationships"
         statement = statement_for(Chunk(kind, group if isinstance(group, str) else tuple(group), []))
-        size, start = self.write_batch_rows, 0
-        while start < len(rows):
-            try:
-                session.run(statement, rows=rows[start : start + size]).consume()
-            except Neo4jError as error:
-                size = _smaller_batch(error, size)
-                continue
+        start = 0
+
+        def batch(size: int) -> bool:
+            nonlocal start
+            session.run(statement, rows=rows[start : start + size]).consume()
             start += size
+            return start < len(rows)
+
+        self._shrinking(batch)
         session.run(f"MATCH (d:`{DEFERRED}` {{seq: $seq}}) DELETE d", seq=record["seq"]).consume()
         return True
 
